@@ -1,0 +1,104 @@
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { TemplateCompiler } from '@boomerang/email';
+import { MikroORM, openOrm } from '@boomerang/persistence';
+import {
+  CustomerPreferencesService,
+  MessageLogService,
+  RetentionDispatcher,
+  RetentionIntakeService,
+  RulesService,
+  UnsubscribeTokens,
+} from '@boomerang/retention';
+import { OrderIngestionService, StoresService } from '@boomerang/stores';
+import { RetentionLifecycle } from '@boomerang/temporal-client';
+import { API_CONFIG } from './common/tokens.js';
+import type { ApiConfig } from './config.js';
+import { HealthController } from './health/health.controller.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { RulesController } from './rules/rules.controller.js';
+import { StoresController } from './stores/stores.controller.js';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
+import { OrderWebhookService } from './webhooks/order-webhook.service.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+
+/** Retries purchase signals the request path could not deliver (Temporal briefly down, process killed). */
+class DispatchSweeper implements OnModuleInit, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private readonly logger = new Logger('dispatch');
+
+  constructor(
+    private readonly dispatcher: RetentionDispatcher,
+    private readonly everyMs: number,
+  ) {}
+
+  onModuleInit() {
+    if (this.everyMs <= 0) return;
+    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private async tick() {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const n = await this.dispatcher.sweep();
+      if (n) this.logger.log(`delivered ${n} delayed retention signal(s)`);
+    } catch (err) {
+      this.logger.warn(`sweep failed: ${(err as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+}
+
+class Closer implements OnApplicationShutdown {
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(RetentionLifecycle) private readonly lifecycle: RetentionLifecycle,
+  ) {}
+
+  async onApplicationShutdown() {
+    await this.lifecycle.close();
+    await this.orm.close(true);
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [StoresController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: MikroORM, useFactory: () => openOrm(config.databaseUrl) },
+        { provide: RetentionLifecycle, useFactory: () => RetentionLifecycle.connect({ address: config.temporalAddress, namespace: config.temporalNamespace }) },
+        { provide: TemplateCompiler, useValue: new TemplateCompiler() },
+        { provide: UnsubscribeTokens, useValue: new UnsubscribeTokens(config.unsubscribeSecret) },
+        { provide: StoresService, useValue: new StoresService() },
+        { provide: OrderIngestionService, useValue: new OrderIngestionService() },
+        { provide: MessageLogService, useValue: new MessageLogService() },
+        { provide: RulesService, useFactory: (t: TemplateCompiler) => new RulesService(t), inject: [TemplateCompiler] },
+        { provide: RetentionIntakeService, useFactory: (r: RulesService) => new RetentionIntakeService(r), inject: [RulesService] },
+        { provide: CustomerPreferencesService, useFactory: (t: UnsubscribeTokens) => new CustomerPreferencesService(t), inject: [UnsubscribeTokens] },
+        {
+          provide: RetentionDispatcher,
+          useFactory: (orm: MikroORM, lifecycle: RetentionLifecycle) => new RetentionDispatcher(orm, lifecycle, new Logger('dispatch')),
+          inject: [MikroORM, RetentionLifecycle],
+        },
+        {
+          provide: DispatchSweeper,
+          useFactory: (d: RetentionDispatcher) => new DispatchSweeper(d, config.dispatchSweepMs),
+          inject: [RetentionDispatcher],
+        },
+        OrderWebhookService,
+        Closer,
+      ],
+    };
+  }
+}

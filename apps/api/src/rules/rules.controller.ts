@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { formatWindow } from '@boomerang/domain';
+import { MikroORM, type RetentionRule } from '@boomerang/persistence';
+import { RulesService } from '@boomerang/retention';
+import { StoresService } from '@boomerang/stores';
+import type { Request } from 'express';
+import { authorizeStore } from '../common/store-access.js';
+import { API_CONFIG } from '../common/tokens.js';
+import type { ApiConfig } from '../config.js';
+
+export function ruleView(rule: RetentionRule) {
+  return {
+    id: rule.id,
+    storeId: rule.storeId,
+    name: rule.name,
+    status: rule.status,
+    sendingFilter: rule.sendingFilter,
+    action: 'has_not_purchased' as const,
+    skus: rule.skus,
+    windowSeconds: rule.windowSeconds,
+    window: formatWindow(rule.windowSeconds),
+    senderName: rule.senderName,
+    senderEmail: rule.senderEmail,
+    subject: rule.subject,
+    bodyHtml: rule.bodyHtml,
+    createdAt: rule.createdAt,
+    updatedAt: rule.updatedAt,
+  };
+}
+
+@Controller('api/v1/stores/:storeId/rules')
+export class RulesController {
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(StoresService) private readonly stores: StoresService,
+    @Inject(RulesService) private readonly rules: RulesService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() req: Request, @Param('storeId') storeId: string, @Body() body: unknown) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return ruleView(await this.rules.create(em, store.id, body));
+  }
+
+  @Get()
+  async list(@Req() req: Request, @Param('storeId') storeId: string) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return { rules: (await this.rules.list(em, store.id)).map(ruleView) };
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { MikroORM, type Store } from '@boomerang/persistence';
+import { StoresService } from '@boomerang/stores';
+import type { Request } from 'express';
+import { authorizeStore, requireAdmin } from '../common/store-access.js';
+import { API_CONFIG } from '../common/tokens.js';
+import type { ApiConfig } from '../config.js';
+
+export function storeView(store: Store) {
+  return { id: store.id, name: store.name, platform: store.platform, timezone: store.timezone, createdAt: store.createdAt };
+}
+
+@Controller('api/v1/stores')
+export class StoresController {
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(StoresService) private readonly stores: StoresService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() req: Request, @Body() body: unknown) {
+    requireAdmin(this.config.adminApiKey, req);
+    const { store, apiKey } = await this.stores.create(this.orm.em.fork(), body);
+    return {
+      ...storeView(store),
+      apiKey,
+      webhookSecret: store.webhookSecret,
+      webhookUrl: `${this.config.publicUrl}/api/v1/stores/${store.id}/webhooks/orders`,
+    };
+  }
+
+  @Get()
+  async list(@Req() req: Request) {
+    requireAdmin(this.config.adminApiKey, req);
+    return { stores: (await this.stores.list(this.orm.em.fork())).map(storeView) };
+  }
+
+  @Get(':storeId')
+  async get(@Req() req: Request, @Param('storeId') storeId: string) {
+    return storeView(await authorizeStore(this.stores, this.config.adminApiKey, this.orm.em.fork(), req, storeId));
+  }
+}

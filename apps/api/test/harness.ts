@@ -1,0 +1,121 @@
+import type { INestApplication } from '@nestjs/common';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { openOrm, type MikroORM } from '@boomerang/persistence';
+import { signWebhook } from '@boomerang/stores';
+import { createTestDatabase, startTemporal, TcpProxy, type TestDatabase } from '@boomerang/testing';
+import { createRetentionWorker } from '@boomerang/retention';
+import { fileURLToPath } from 'node:url';
+import { createApiApp } from '../src/create-app.js';
+import { loadApiConfig, type ApiConfig } from '../src/config.js';
+
+export const ADMIN_KEY = 'test-admin-key';
+
+/** The whole slice, every part real: PostgreSQL, a Temporal dev server, the worker and the api on a free port. */
+export interface Stack {
+  db: TestDatabase;
+  env: TestWorkflowEnvironment;
+  orm: MikroORM;
+  worker: Worker;
+  workerRun: Promise<void>;
+  app: INestApplication;
+  baseUrl: string;
+  config: ApiConfig;
+  /** The api reaches Temporal through this proxy, so a test can make Temporal unreachable. */
+  temporalProxy: TcpProxy;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const db = await createTestDatabase();
+  const env = await startTemporal();
+  const [host, port] = env.address.split(':');
+  const temporalProxy = new TcpProxy({ host: host!, port: Number(port) });
+  const envVars = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: await temporalProxy.up(),
+    ADMIN_API_KEY: ADMIN_KEY,
+    API_PORT: '0',
+    DISPATCH_SWEEP_MS: '500',
+  };
+  // Bundled from source in the test run, so a forbidden import in workflow code fails here.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../../../libs/workflows/src/workflows.ts', import.meta.url)),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  const orm = await openOrm(db.url);
+  const config = loadApiConfig(envVars);
+  const worker = await createRetentionWorker({
+    connection: env.nativeConnection,
+    orm,
+    settings: { namespace: 'default', publicUrl: config.publicUrl, unsubscribeSecret: config.unsubscribeSecret, postmark: null },
+    workflowBundle,
+  });
+  const workerRun = worker.run();
+  const app = await createApiApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    db,
+    env,
+    orm,
+    worker,
+    workerRun,
+    app,
+    config,
+    temporalProxy,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async stop() {
+      await temporalProxy.up();
+      await app.close();
+      worker.shutdown();
+      await workerRun;
+      await orm.close(true);
+      await temporalProxy.down();
+      await env.teardown();
+      await db.drop();
+    },
+  };
+}
+
+export async function api(stack: Stack, method: string, path: string, body?: unknown, key = ADMIN_KEY) {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+export async function postWebhook(stack: Stack, storeId: string, secret: string, raw: string, signature = signWebhook(secret, raw)) {
+  const res = await fetch(`${stack.baseUrl}/api/v1/stores/${storeId}/webhooks/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-boomerang-signature': signature },
+    body: raw,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+export function order(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'order-1001',
+    status: 'completed',
+    currency: 'USD',
+    customer: { email: ' Jane.Doe@Example.com ', firstName: 'Jane', lastName: 'Doe', optedIn: true },
+    lineItems: [{ sku: 'COFFEE-1KG', name: 'House blend 1kg', quantity: 2, price: 18.5 }],
+    totals: { subtotal: 37, tax: 3, shipping: 5, total: 45 },
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { NativeConnection } from '@temporalio/worker';
+import { openOrm } from '@boomerang/persistence';
+import { createRetentionWorker } from '@boomerang/retention';
+import { BUNDLE_PATH } from './bundle-path.js';
+import { loadWorkerConfig } from './config.js';
+
+const config = loadWorkerConfig();
+const orm = await openOrm(config.databaseUrl);
+const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const worker = await createRetentionWorker({
+  connection,
+  orm,
+  settings: config,
+  workflowBundle: existsSync(BUNDLE_PATH) ? { codePath: BUNDLE_PATH } : undefined,
+});
+console.log(
+  `[worker] polling task queue "retention" on ${config.temporalAddress} (email: ${config.postmark ? 'postmark' : 'outbox in PostgreSQL'})`,
+);
+// run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the signal handlers).
+await worker.run();
+await connection.close();
+await orm.close(true);
+console.log('[worker] stopped');

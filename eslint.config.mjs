@@ -1,0 +1,68 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'stream', 'url', 'util', 'worker_threads'];
+const ONLY_FACADE = { group: ['@temporalio/client'], message: 'Only @boomerang/temporal-client talks to Temporal as a client.' };
+
+export default [
+  { ignores: ['**/dist/**', '**/build/**', '**/.svelte-kit/**', '**/node_modules/**', '.tools/**', '.data/**', '**/*.svelte'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:workflow', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
+            { sourceTag: 'type:temporal-client', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
+            { sourceTag: 'type:email', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature'],
+            },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature', 'type:testing'],
+            },
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: [] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the facade imports the Temporal client.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['libs/temporal-client/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ONLY_FACADE] }] },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no Node, no I/O libraries.
+    files: ['libs/workflows/src/**/*.ts', 'libs/domain/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.filter((m) => !m.includes('*')),
+          patterns: [
+            ONLY_FACADE,
+            { group: NODE_BUILTINS.filter((m) => m.includes('*')), message: 'Workflows and domain code must not use Node built-ins.' },
+            {
+              group: ['@temporalio/worker', '@temporalio/activity', '@mikro-orm/*', 'pg', 'postmark', 'handlebars', 'zod', '@nestjs/*', 'express'],
+              message: 'Workflows and domain code depend on nothing Node: only @temporalio/workflow, @temporalio/common and pure code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];

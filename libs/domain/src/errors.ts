@@ -1,0 +1,50 @@
+/**
+ * Domain errors carry a stable string code; the API maps codes to HTTP statuses in one filter,
+ * so no library ever speaks HTTP.
+ */
+export type DomainErrorCode =
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'not_found'
+  | 'unauthorized'
+  | 'invalid_signature'
+  | 'conflict'
+  | 'payload_too_large';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(issues: FieldIssue[]) {
+    super('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+  }
+
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} ${id} was not found`);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message: string) {
+    super('unauthorized', message);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './customer.js';
+export * from './duration.js';
+export * from './errors.js';
+export * from './order.js';
+export * from './rule.js';

@@ -1,0 +1,30 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const MESSAGE_STATUSES = ['sending', 'sent', 'skipped', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** One row per (rule, customer, cycle): the unique key is what makes a retried send a no-op. */
+export const MessageSchema = defineEntity({
+  name: 'Message',
+  tableName: 'message',
+  uniques: [{ properties: ['ruleId', 'customerId', 'cycle'] }],
+  indexes: [{ properties: ['storeId', 'status', 'sentAt'] }],
+  properties: {
+    id: p.uuid().primary(),
+    storeId: p.uuid(),
+    ruleId: p.uuid(),
+    customerId: p.uuid(),
+    cycle: p.integer(),
+    status: p.string(),
+    reason: p.string().nullable(),
+    toEmail: p.string(),
+    subject: p.text().nullable(),
+    transport: p.string().nullable(),
+    providerMessageId: p.string().nullable(),
+    dueAt: p.datetime(),
+    sentAt: p.datetime().nullable(),
+    createdAt: p.datetime(),
+  },
+});
+
+export type Message = InferEntity<typeof MessageSchema>;

@@ -1,0 +1,23 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const RetentionRuleSchema = defineEntity({
+  name: 'RetentionRule',
+  tableName: 'retention_rule',
+  properties: {
+    id: p.uuid().primary(),
+    storeId: p.uuid().index(),
+    name: p.string(),
+    status: p.string(),
+    sendingFilter: p.string(),
+    skus: p.json<string[]>(),
+    windowSeconds: p.integer(),
+    senderName: p.string(),
+    senderEmail: p.string(),
+    subject: p.text(),
+    bodyHtml: p.text(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+
+export type RetentionRule = InferEntity<typeof RetentionRuleSchema>;

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
+import type { MikroORM } from '@boomerang/persistence';
+import { RETENTION_TASK_QUEUE } from '@boomerang/workflows';
+import { createRetentionActivities } from './retention.activities.js';
+import { UnsubscribeTokens } from './unsubscribe-token.js';
+
+const require = createRequire(import.meta.url);
+
+export interface RetentionWorkerSettings {
+  namespace: string;
+  publicUrl: string;
+  unsubscribeSecret: string;
+  postmark: PostmarkSettings | null;
+}
+
+/** The compiled workflow entry of @boomerang/workflows, resolved the way Node resolves the package. */
+export function compiledWorkflowsPath(): string {
+  return require.resolve('@boomerang/workflows').replace(/index\.js$/, 'workflows.js');
+}
+
+export function transportFor(settings: RetentionWorkerSettings): EmailTransport {
+  return settings.postmark ? new PostmarkTransport(settings.postmark) : new OutboxTransport();
+}
+
+export interface RetentionWorkerParts {
+  connection: NativeConnection;
+  orm: MikroORM;
+  settings: RetentionWorkerSettings;
+  /** A prebuilt bundle (production, tests); without one the SDK bundles the compiled workflows at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  transport?: EmailTransport;
+}
+
+export async function createRetentionWorker(parts: RetentionWorkerParts): Promise<Worker> {
+  return Worker.create({
+    connection: parts.connection,
+    namespace: parts.settings.namespace,
+    taskQueue: RETENTION_TASK_QUEUE,
+    ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: compiledWorkflowsPath() }),
+    activities: createRetentionActivities({
+      orm: parts.orm,
+      transport: parts.transport ?? transportFor(parts.settings),
+      templates: new TemplateCompiler(),
+      unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
+      publicUrl: parts.settings.publicUrl,
+    }),
+  });
+}

@@ -1,0 +1,2 @@
+export * from './retention-ids.js';
+export * from './retention.lifecycle.js';

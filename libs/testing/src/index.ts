@@ -1,0 +1,3 @@
+export * from './temporal-server.js';
+export * from './test-database.js';
+export * from './tcp-proxy.js';

@@ -1,0 +1,2 @@
+// The worker's bundle entry: every workflow the retention task queue runs.
+export { retentionWorkflow } from './retention.workflow.js';

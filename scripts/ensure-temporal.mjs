@@ -1,0 +1,74 @@
+// Finds the Temporal CLI (dev server + UI): TEMPORAL_CLI → `temporal` on PATH → .tools/bin/temporal →
+// `go install` into .tools/bin when Go is present. Returns null when none works; callers then fall back
+// to the Temporal SDK's own download or print what to install.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const TOOLS_BIN = join(ROOT, '.tools', 'bin');
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+function executable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return spawnSync(path, ['--version'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && executable(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+function findGo() {
+  return onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+}
+
+export function findTemporalCli({ install = true, log = console.error } = {}) {
+  if (process.env.TEMPORAL_CLI) {
+    if (executable(process.env.TEMPORAL_CLI)) return process.env.TEMPORAL_CLI;
+    log(`TEMPORAL_CLI=${process.env.TEMPORAL_CLI} is not an executable Temporal CLI; looking elsewhere`);
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+  const local = join(TOOLS_BIN, 'temporal');
+  if (executable(local)) return local;
+  if (!install) return null;
+  const go = findGo();
+  if (!go) return null;
+  log(`Building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}); this takes a few minutes once...`);
+  mkdirSync(TOOLS_BIN, { recursive: true });
+  try {
+    execFileSync(go, ['install', TEMPORAL_CLI_MODULE], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, GOBIN: TOOLS_BIN, GOFLAGS: '-trimpath' },
+    });
+  } catch {
+    log('go install of the Temporal CLI failed.');
+    return null;
+  }
+  return existsSync(local) && executable(local) ? local : null;
+}
+
+export const MISSING_TEMPORAL_HELP = [
+  'No Temporal CLI found and none could be installed.',
+  'Install one of:',
+  '  - Go (https://go.dev/dl/), then rerun: the CLI is built into .tools/bin automatically;',
+  '  - the Temporal CLI (https://docs.temporal.io/cli), on PATH or pointed to by TEMPORAL_CLI;',
+  'or point TEMPORAL_ADDRESS at a running Temporal server.',
+].join('\n');
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const cli = findTemporalCli();
+  if (!cli) {
+    console.error(MISSING_TEMPORAL_HELP);
+    process.exit(1);
+  }
+  console.log(cli);
+}
