@@ -10,24 +10,24 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TOOLS_BIN = join(ROOT, '.tools', 'bin');
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-function executable(path) {
+function executable(path, probe = ['--version']) {
   try {
     accessSync(path, constants.X_OK);
-    return spawnSync(path, ['--version'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+    return spawnSync(path, probe, { stdio: 'ignore', timeout: 20_000 }).status === 0;
   } catch {
     return false;
   }
 }
 
-function onPath(name) {
+function onPath(name, probe) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && executable(join(dir, name))) return join(dir, name);
+    if (dir && executable(join(dir, name), probe)) return join(dir, name);
   }
   return null;
 }
 
 function findGo() {
-  return onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+  return onPath('go', ['version']) ?? (executable('/usr/local/go/bin/go', ['version']) ? '/usr/local/go/bin/go' : null);
 }
 
 export function findTemporalCli({ install = true, log = console.error } = {}) {
