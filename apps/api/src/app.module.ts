@@ -3,19 +3,24 @@ import { TemplateCompiler } from '@boomerang/email';
 import { MikroORM, openOrm } from '@boomerang/persistence';
 import {
   CustomerPreferencesService,
+  EmailEventsService,
   MessageLogService,
   RetentionDispatcher,
   RetentionIntakeService,
   RulesService,
+  TrackingTokens,
   UnsubscribeTokens,
 } from '@boomerang/retention';
 import { OrderIngestionService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';
 import type { ApiConfig } from './config.js';
+import { PostmarkWebhookController } from './email-events/postmark-webhook.controller.js';
+import { TrackingController } from './email-events/tracking.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { RulesController } from './rules/rules.controller.js';
+import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
 import { StoresController } from './stores/stores.controller.js';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
 import { OrderWebhookService } from './webhooks/order-webhook.service.js';
@@ -73,7 +78,8 @@ export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [StoresController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController],
+      controllers: [StoresController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
+        PostmarkWebhookController, TrackingController, StarterTemplatesController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: MikroORM, useFactory: () => openOrm(config.databaseUrl) },
@@ -83,8 +89,10 @@ export class AppModule {
         { provide: StoresService, useValue: new StoresService() },
         { provide: OrderIngestionService, useValue: new OrderIngestionService() },
         { provide: MessageLogService, useValue: new MessageLogService() },
-        { provide: RulesService, useFactory: (t: TemplateCompiler) => new RulesService(t), inject: [TemplateCompiler] },
+        { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
         { provide: RetentionIntakeService, useFactory: (r: RulesService) => new RetentionIntakeService(r), inject: [RulesService] },
+        { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
+        { provide: EmailEventsService, useValue: new EmailEventsService() },
         { provide: CustomerPreferencesService, useFactory: (t: UnsubscribeTokens) => new CustomerPreferencesService(t), inject: [UnsubscribeTokens] },
         {
           provide: RetentionDispatcher,

@@ -9,6 +9,10 @@ export interface ApiConfig {
   publicUrl: string;
   unsubscribeSecret: string;
   dispatchSweepMs: number;
+  /** Postmark webhooks must carry this in `X-Postmark-Webhook-Secret` (a custom header set on the webhook) ... */
+  postmarkWebhookSecret: string | null;
+  /** ... or these as basic auth (`https://user:password@host/api/v1/webhooks/postmark`). Both unset: secret only. */
+  postmarkWebhookBasicAuth: { username: string; password: string } | null;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -28,5 +32,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     unsubscribeSecret: env.UNSUBSCRIBE_SECRET ?? 'dev-unsubscribe-secret',
     dispatchSweepMs: Number(env.DISPATCH_SWEEP_MS ?? 5_000),
+    postmarkWebhookSecret: env.POSTMARK_WEBHOOK_SECRET === '' ? null : (env.POSTMARK_WEBHOOK_SECRET ?? 'dev-postmark-webhook-secret'),
+    postmarkWebhookBasicAuth:
+      env.POSTMARK_WEBHOOK_USER && env.POSTMARK_WEBHOOK_PASSWORD
+        ? { username: env.POSTMARK_WEBHOOK_USER, password: env.POSTMARK_WEBHOOK_PASSWORD }
+        : null,
   };
 }

@@ -1,5 +1,5 @@
 import { signWebhook } from '@boomerang/stores';
-import { api, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, order, postWebhook, startStack, type Stack } from './harness.js';
 
 async function counts(stack: Stack) {
   const [row] = await stack.orm.em.fork().execute<{ orders: string; customers: string; dispatches: string; rules: string }[]>(
@@ -16,7 +16,7 @@ describe('bad input gets a 4xx naming the problem and writes nothing', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    store = (await api(stack, 'POST', '/api/v1/stores', { name: 'Strict Store' })).body;
+    store = await createReadyStore(stack, 'Strict Store');
     await api(stack, 'POST', `/api/v1/stores/${store.id}/rules`, {
       name: 'Blanket',
       status: 'active',

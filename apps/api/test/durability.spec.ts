@@ -1,4 +1,4 @@
-import { api, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
 
 describe('a webhook that got its 2xx is never lost', () => {
   let stack: Stack;
@@ -12,7 +12,7 @@ describe('a webhook that got its 2xx is never lost', () => {
   });
 
   it('accepts orders while Temporal is unreachable and arms their workflows once it is back', async () => {
-    const store = (await api(stack, 'POST', '/api/v1/stores', { name: 'Flaky' })).body;
+    const store = await createReadyStore(stack, 'Flaky');
     const rule = (
       await api(stack, 'POST', `/api/v1/stores/${store.id}/rules`, {
         name: 'Blanket',
@@ -47,7 +47,7 @@ describe('a webhook that got its 2xx is never lost', () => {
       return left.length === 0;
     }, 60_000);
     const ids: string[] = [];
-    for await (const wf of stack.env.client.workflow.list({ query: `BoomerangRuleId = "${rule.id}"` })) ids.push(wf.workflowId);
+    for await (const wf of stack.env.client.workflow.list({ query: `WorkflowType = "retentionWorkflow" AND BoomerangRuleId = "${rule.id}"` })) ids.push(wf.workflowId);
     expect(ids.sort()).toEqual(emails.map((e) => `retention/${store.id}/${rule.id}/${e}`).sort());
   });
 });

@@ -5,6 +5,8 @@ import { openOrm, type MikroORM } from '@boomerang/persistence';
 import { signWebhook } from '@boomerang/stores';
 import { createTestDatabase, startTemporal, TcpProxy, type TestDatabase } from '@boomerang/testing';
 import { createRetentionWorker } from '@boomerang/retention';
+import { RetentionLifecycle } from '@boomerang/temporal-client';
+import type { PostmarkSettings } from '@boomerang/email';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../src/create-app.js';
 import { loadApiConfig, type ApiConfig } from '../src/config.js';
@@ -26,7 +28,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Send through Postmark (the fake server in tests) instead of the outbox. */
+  postmark?: PostmarkSettings;
+  /** Extra api environment, e.g. POSTMARK_WEBHOOK_USER. */
+  env?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const env = await startTemporal();
   const [host, port] = env.address.split(':');
@@ -37,6 +46,7 @@ export async function startStack(): Promise<Stack> {
     ADMIN_API_KEY: ADMIN_KEY,
     API_PORT: '0',
     DISPATCH_SWEEP_MS: '500',
+    ...options.env,
   };
   // Bundled from source in the test run, so a forbidden import in workflow code fails here.
   const workflowBundle = await bundleWorkflowCode({
@@ -48,7 +58,8 @@ export async function startStack(): Promise<Stack> {
   const worker = await createRetentionWorker({
     connection: env.nativeConnection,
     orm,
-    settings: { namespace: 'default', publicUrl: config.publicUrl, unsubscribeSecret: config.unsubscribeSecret, postmark: null },
+    lifecycle: RetentionLifecycle.fromClient(env.client),
+    settings: { namespace: 'default', publicUrl: config.publicUrl, unsubscribeSecret: config.unsubscribeSecret, postmark: options.postmark ?? null },
     workflowBundle,
   });
   const workerRun = worker.run();
@@ -118,4 +129,22 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export const CAN_SPAM = {
+  companyName: 'Bean There LLC',
+  street: '1 Roast Street',
+  city: 'Portland',
+  region: 'OR',
+  postalCode: '97201',
+  country: 'US',
+};
+
+/** A store with its CAN-SPAM details complete, ready to activate rules. */
+export async function createReadyStore(stack: Stack, name: string, settings: Record<string, unknown> = {}) {
+  const created = await api(stack, 'POST', '/api/v1/stores', { name });
+  if (created.status !== 201) throw new Error(`store creation failed: ${JSON.stringify(created.body)}`);
+  const updated = await api(stack, 'PATCH', `/api/v1/stores/${created.body.id}`, { ...CAN_SPAM, ...settings });
+  if (updated.status !== 200) throw new Error(`store settings failed: ${JSON.stringify(updated.body)}`);
+  return created.body as { id: string; apiKey: string; webhookSecret: string };
 }

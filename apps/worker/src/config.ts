@@ -18,7 +18,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       ? {
           serverToken: env.POSTMARK_SERVER_TOKEN,
           requestHost: env.POSTMARK_REQUEST_HOST || undefined,
-          messageStream: env.POSTMARK_BROADCAST_STREAM ?? 'broadcast',
+          broadcastStream: env.POSTMARK_BROADCAST_STREAM ?? 'broadcast',
+          transactionalStream: env.POSTMARK_TRANSACTIONAL_STREAM ?? 'outbound',
+          timeoutSeconds: Number(env.POSTMARK_TIMEOUT_SECONDS ?? 30),
         }
       : null,
   };

@@ -2,15 +2,18 @@ import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '@boomerang/persistence';
 import { createRetentionWorker } from '@boomerang/retention';
+import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { BUNDLE_PATH } from './bundle-path.js';
 import { loadWorkerConfig } from './config.js';
 
 const config = loadWorkerConfig();
 const orm = await openOrm(config.databaseUrl);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const lifecycle = await RetentionLifecycle.connect({ address: config.temporalAddress, namespace: config.namespace });
 const worker = await createRetentionWorker({
   connection,
   orm,
+  lifecycle,
   settings: config,
   workflowBundle: existsSync(BUNDLE_PATH) ? { codePath: BUNDLE_PATH } : undefined,
 });
@@ -19,6 +22,7 @@ console.log(
 );
 // run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the signal handlers).
 await worker.run();
+await lifecycle.close();
 await connection.close();
 await orm.close(true);
 console.log('[worker] stopped');

@@ -3,3 +3,4 @@ export * from './duration.js';
 export * from './errors.js';
 export * from './order.js';
 export * from './rule.js';
+export * from './sending-hours.js';

@@ -6,3 +6,6 @@ export * from './retention.activities.js';
 export * from './rules.service.js';
 export * from './unsubscribe-token.js';
 export * from './retention-worker.js';
+export * from './email-events.service.js';
+export * from './tracking-token.js';
+export * from './rule-sync.activities.js';

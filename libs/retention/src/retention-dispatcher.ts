@@ -39,7 +39,9 @@ export class RetentionDispatcher {
     let delivered = 0;
     for (const row of rows) {
       try {
-        await this.lifecycle.recordPurchase({
+        if (row.kind === 'revoke') {
+          await this.lifecycle.revokePurchase({ storeId: row.storeId, ruleId: row.ruleId, email: row.email, orderId: row.orderId });
+        } else await this.lifecycle.recordPurchase({
           storeId: row.storeId,
           ruleId: row.ruleId,
           customerId: row.customerId,

@@ -2,8 +2,10 @@ import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
 import type { MikroORM } from '@boomerang/persistence';
+import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import { RETENTION_TASK_QUEUE } from '@boomerang/workflows';
 import { createRetentionActivities } from './retention.activities.js';
+import { createRuleSyncActivities } from './rule-sync.activities.js';
 import { UnsubscribeTokens } from './unsubscribe-token.js';
 
 const require = createRequire(import.meta.url);
@@ -27,6 +29,8 @@ export function transportFor(settings: RetentionWorkerSettings): EmailTransport 
 export interface RetentionWorkerParts {
   connection: NativeConnection;
   orm: MikroORM;
+  /** The client facade rule-sync activities use to reach each customer's workflow. */
+  lifecycle: RetentionLifecycle;
   settings: RetentionWorkerSettings;
   /** A prebuilt bundle (production, tests); without one the SDK bundles the compiled workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -39,12 +43,15 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     namespace: parts.settings.namespace,
     taskQueue: RETENTION_TASK_QUEUE,
     ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: compiledWorkflowsPath() }),
-    activities: createRetentionActivities({
-      orm: parts.orm,
-      transport: parts.transport ?? transportFor(parts.settings),
-      templates: new TemplateCompiler(),
-      unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
-      publicUrl: parts.settings.publicUrl,
-    }),
+    activities: {
+      ...createRetentionActivities({
+        orm: parts.orm,
+        transport: parts.transport ?? transportFor(parts.settings),
+        templates: new TemplateCompiler(),
+        unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
+        publicUrl: parts.settings.publicUrl,
+      }),
+      ...createRuleSyncActivities({ orm: parts.orm, lifecycle: parts.lifecycle }),
+    },
   });
 }

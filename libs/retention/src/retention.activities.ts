@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { isPurchase, normalizeSku, type OrderStatus } from '@boomerang/domain';
-import { renderMessage, type EmailTransport, type TemplateCompiler } from '@boomerang/email';
+import { isPurchase, nextSendingTime, normalizeSku, type OrderStatus } from '@boomerang/domain';
+import type { EmailTransport, TemplateCompiler } from '@boomerang/email';
 import {
   CustomerSchema,
   LockMode,
@@ -13,8 +13,11 @@ import {
   type Message,
   type MikroORM,
   type RetentionRule,
+  type Store,
 } from '@boomerang/persistence';
+import { missingCanSpamFields } from '@boomerang/stores';
 import type { RetentionActivities, SendRetentionMessageInput, SentMessage } from '@boomerang/workflows';
+import { composeRetentionEmail } from './compose-retention-email.js';
 import type { UnsubscribeTokens } from './unsubscribe-token.js';
 
 export interface RetentionActivityDeps {
@@ -27,7 +30,18 @@ export interface RetentionActivityDeps {
   clock?: () => Date;
 }
 
-type SkipReason = 'rule_inactive' | 'unsubscribed' | 'not_opted_in' | 'not_registered' | 'newer_purchase';
+export type SkipReason =
+  | 'rule_inactive'
+  | 'unsubscribed'
+  | 'suppressed'
+  | 'not_opted_in'
+  | 'not_registered'
+  | 'can_spam_incomplete'
+  | 'smart_sending'
+  | 'newer_purchase';
+
+/** How long a paused rule's due send waits before the activity looks again (a resume signal wakes it sooner). */
+const PAUSE_RECHECK_MS = 60 * 60_000;
 
 export function createRetentionActivities(deps: RetentionActivityDeps): RetentionActivities {
   const clock = deps.clock ?? (() => new Date());
@@ -50,16 +64,26 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     return {
       messageId: message.id,
       cycle: message.cycle,
-      status: message.status === 'sent' ? 'sent' : 'skipped',
+      status: message.status === 'sent' ? 'sent' : message.status === 'failed' ? 'failed' : 'skipped',
+      reason: message.reason ?? null,
       at: (message.sentAt ?? message.createdAt).toISOString(),
     };
   }
 
-  async function skipReason(em: EntityManager, rule: RetentionRule | null, customer: Customer, input: SendRetentionMessageInput): Promise<SkipReason | null> {
+  async function skipReason(
+    em: EntityManager,
+    store: Store,
+    rule: RetentionRule | null,
+    customer: Customer,
+    input: SendRetentionMessageInput,
+  ): Promise<SkipReason | null> {
     if (!rule || rule.status !== 'active') return 'rule_inactive';
     if (customer.unsubscribedAt) return 'unsubscribed';
+    const [suppressed] = await em.execute(`select 1 from suppression where store_id = ? and email = ?`, [store.id, customer.email]);
+    if (suppressed) return 'suppressed';
     if (rule.sendingFilter === 'opted_in' && !customer.optedIn) return 'not_opted_in';
     if (rule.sendingFilter === 'registered' && !customer.registered) return 'not_registered';
+    if (missingCanSpamFields(store).length) return 'can_spam_incomplete';
     // The database may know a purchase whose signal has not reached the workflow yet.
     const newer = await em.execute<{ status: string; lines: { sku: string }[] }[]>(
       `select status, lines from store_order where customer_id = ? and placed_at > ?`,
@@ -69,7 +93,16 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     const matches = newer.some(
       (o) => isPurchase(o.status as OrderStatus) && (wanted.size === 0 || o.lines.some((l) => wanted.has(normalizeSku(l.sku)))),
     );
-    return matches ? 'newer_purchase' : null;
+    if (matches) return 'newer_purchase';
+    if (store.smartSendingHours > 0) {
+      const since = new Date(clock().getTime() - store.smartSendingHours * 3_600_000);
+      const [recent] = await em.execute(
+        `select 1 from message where store_id = ? and customer_id = ? and kind = 'marketing' and status = 'sent' and sent_at > ? limit 1`,
+        [store.id, customer.id, since],
+      );
+      if (recent) return 'smart_sending';
+    }
+    return null;
   }
 
   async function settleEnrollment(em: EntityManager, input: SendRetentionMessageInput): Promise<void> {
@@ -85,46 +118,42 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       const em = deps.orm.em.fork();
       const customer = await em.findOne(CustomerSchema, { id: input.customerId });
       if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'unknown_customer');
+      const store = await em.findOne(StoreSchema, { id: input.storeId });
+      if (!store) throw ApplicationFailure.nonRetryable(`store ${input.storeId} does not exist`, 'unknown_store');
+
+      const earlier = await em.findOne(MessageSchema, { ruleId: input.ruleId, customerId: input.customerId, cycle: input.cycle });
+      if (!earlier) {
+        // Not now, and nothing recorded: a paused rule holds the send, quiet hours move it.
+        const rule = await em.findOne(RetentionRuleSchema, { id: input.ruleId });
+        if (rule?.status === 'paused') {
+          return { deferred: 'rule_paused', until: new Date(clock().getTime() + PAUSE_RECHECK_MS).toISOString() };
+        }
+        const allowed = nextSendingTime(clock(), store.timezone, store.sendingHourStart ?? null, store.sendingHourEnd ?? null);
+        if (allowed.getTime() > clock().getTime()) return { deferred: 'quiet_hours', until: allowed.toISOString() };
+      }
 
       // Phase 1: claim the slot and decide, in one transaction.
       const decided = await em.transactional(async (tx) => {
         const message = await claim(tx, input, customer.email);
         if (message.status !== 'sending') return { done: outcome(message) };
-        if (message.transport === 'postmark') {
-          // An earlier attempt handed this message to Postmark and died before recording the answer.
+        if (message.transport && !deps.transport.transactional) {
+          // An earlier attempt handed this message to the provider and died before recording the answer.
           // Sending again could deliver it twice; never-twice wins, and the log says why.
           tx.assign(message, { status: 'failed', reason: 'delivery_unconfirmed' });
+          await settleEnrollment(tx, input);
           await tx.flush();
           return { done: outcome(message) };
         }
         const rule = await tx.findOne(RetentionRuleSchema, { id: input.ruleId });
-        const reason = await skipReason(tx, rule, customer, input);
+        const reason = await skipReason(tx, store, rule, customer, input);
         if (reason) {
           tx.assign(message, { status: 'skipped', reason });
           await settleEnrollment(tx, input);
           await tx.flush();
           return { done: outcome(message) };
         }
-        const store = await tx.findOneOrFail(StoreSchema, { id: input.storeId });
-        const rendered = renderMessage(deps.templates, rule!, {
-          customer: { email: customer.email, firstName: customer.firstName ?? null, lastName: customer.lastName ?? null },
-          store: { name: store.name },
-          rule: { name: rule!.name },
-          lastOrder: { id: input.armedBy.orderId, placedAt: input.armedBy.purchasedAt },
-          unsubscribeUrl: `${deps.publicUrl}/api/v1/unsubscribe/${deps.unsubscribe.issue(store.id, customer.id)}`,
-        });
-        const email = {
-          messageId: message.id,
-          storeId: store.id,
-          ruleId: rule!.id,
-          from: `"${rule!.senderName.replace(/"/g, '')}" <${rule!.senderEmail}>`,
-          to: customer.email,
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
-          headers: {},
-        };
-        tx.assign(message, { subject: rendered.subject, transport: deps.transport.name });
+        const { email, links } = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: rule!, customer, input });
+        tx.assign(message, { subject: email.subject, transport: deps.transport.name, links });
         if (deps.transport.transactional) {
           const receipt = await deps.transport.send(email, tx);
           tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });
@@ -137,8 +166,31 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       });
       if ('done' in decided) return decided.done!;
 
-      // Phase 2 (external transports): the 'sending' row with its transport is committed before the call.
-      const receipt = await deps.transport.send(decided.email, em);
+      // Phase 2 (external transports): the claim with its transport is committed before the call.
+      let receipt;
+      try {
+        receipt = await deps.transport.send(decided.email, em);
+      } catch (err) {
+        // Delivery errors from transports carry `permanent` (never retry) or `retrySafe` (the provider
+        // answered that it did not accept the message, e.g. 429). Anything else, a timeout above all, is
+        // ambiguous: the claim stays, and the retry records delivery_unconfirmed instead of risking a duplicate.
+        const permanent = err as { permanent?: boolean; retrySafe?: boolean; reason?: string; message: string };
+        if (!permanent.permanent) {
+          if (permanent.retrySafe) await em.nativeUpdate(MessageSchema, { id: decided.messageId }, { transport: null });
+          throw err;
+        }
+        return em.transactional(async (tx) => {
+          const message = await tx.findOneOrFail(MessageSchema, { id: decided.messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          tx.assign(message, { status: 'failed', reason: permanent.reason ?? 'permanent_failure' });
+          await tx.execute(
+            `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
+            [randomUUID(), store.id, customer.email, permanent.reason ?? 'permanent_failure', clock()],
+          );
+          await settleEnrollment(tx, input);
+          await tx.flush();
+          return outcome(message);
+        });
+      }
       return em.transactional(async (tx) => {
         const message = await tx.findOneOrFail(MessageSchema, { id: decided.messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });

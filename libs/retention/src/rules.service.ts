@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isEmail, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
-import { RetentionRuleSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
+import { DomainError, isEmail, NotFoundError, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
+import { RetentionRuleSchema, StoreSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
 import type { TemplateCompiler } from '@boomerang/email';
-import { parseOrThrow } from '@boomerang/stores';
+import { missingCanSpamFields, parseOrThrow } from '@boomerang/stores';
+import type { RetentionLifecycle } from '@boomerang/temporal-client';
+import type { RuleSyncInput } from '@boomerang/workflows';
 import { z } from 'zod';
 
 export const createRuleSchema = z
@@ -17,17 +19,33 @@ export const createRuleSchema = z
     senderEmail: z.string().refine(isEmail, 'must be an email address'),
     subject: z.string().trim().min(1, 'must not be empty').max(998),
     bodyHtml: z.string().min(1, 'must not be empty').max(200_000),
+    bodyText: z.string().max(200_000).nullish(),
+    attributionWindowDays: z.number().int().positive('must be a positive number of days').max(365).optional(),
+    /** On activation: also message customers already past the window (default: only those inside it). */
+    backfill: z.enum(['within_window', 'include_overdue', 'none']).optional(),
   })
   .strict();
 
+export const updateRuleSchema = createRuleSchema.omit({ status: true, backfill: true }).partial().strict();
+
+export const activateRuleSchema = z
+  .object({ backfill: z.enum(['within_window', 'include_overdue', 'none']).default('within_window') })
+  .strict();
+
+export type BackfillChoice = z.infer<typeof activateRuleSchema>['backfill'];
+
 export class RulesService {
-  constructor(private readonly templates: TemplateCompiler) {}
+  constructor(
+    private readonly templates: TemplateCompiler,
+    /** Absent where no Temporal is needed (validation-only callers). */
+    private readonly lifecycle?: RetentionLifecycle,
+  ) {}
 
   async create(em: EntityManager, storeId: string, body: unknown): Promise<RetentionRule> {
     const input = parseOrThrow(createRuleSchema, body);
-    const windowSeconds = this.windowSeconds(input.windowDays, input.window);
-    this.templates.validate('subject', input.subject);
-    this.templates.validate('bodyHtml', input.bodyHtml);
+    const windowSeconds = this.windowSeconds(input.windowDays, input.window, true)!;
+    this.validateTemplates(input);
+    if (input.status === 'active') await this.assertCanSend(em, storeId);
     const now = new Date();
     const rule = em.create(RetentionRuleSchema, {
       id: randomUUID(),
@@ -41,26 +59,138 @@ export class RulesService {
       senderEmail: input.senderEmail.trim(),
       subject: input.subject,
       bodyHtml: input.bodyHtml,
+      bodyText: input.bodyText ?? null,
+      attributionWindowSeconds: (input.attributionWindowDays ?? 5) * 86_400,
+      activatedAt: input.status === 'active' ? now : null,
       createdAt: now,
       updatedAt: now,
     });
     await em.flush();
+    if (input.status === 'active' && (input.backfill ?? 'within_window') !== 'none') {
+      await this.sync(rule, 'backfill', { includeOverdue: input.backfill === 'include_overdue' });
+    }
     return rule;
+  }
+
+  async get(em: EntityManager, storeId: string, ruleId: string): Promise<RetentionRule> {
+    const rule = /^[0-9a-f-]{36}$/i.test(ruleId) ? await em.findOne(RetentionRuleSchema, { id: ruleId, storeId }) : null;
+    if (!rule || rule.status === 'deleted') throw new NotFoundError('rule', ruleId);
+    return rule;
+  }
+
+  /** Edits a rule; running workflows learn a new window at once, and a new product filter re-evaluates who is armed. */
+  async update(em: EntityManager, storeId: string, ruleId: string, body: unknown): Promise<RetentionRule> {
+    const input = parseOrThrow(updateRuleSchema, body);
+    const rule = await this.get(em, storeId, ruleId);
+    const windowSeconds = this.windowSeconds(input.windowDays, input.window, false);
+    this.validateTemplates(input);
+    const windowChanged = windowSeconds !== undefined && windowSeconds !== rule.windowSeconds;
+    const skus = input.skus ? [...new Set(input.skus)] : undefined;
+    const skusChanged = skus !== undefined && JSON.stringify([...skus].sort()) !== JSON.stringify([...rule.skus].sort());
+    em.assign(rule, {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.sendingFilter !== undefined && { sendingFilter: input.sendingFilter }),
+      ...(skus !== undefined && { skus }),
+      ...(windowSeconds !== undefined && { windowSeconds }),
+      ...(input.senderName !== undefined && { senderName: input.senderName }),
+      ...(input.senderEmail !== undefined && { senderEmail: input.senderEmail.trim() }),
+      ...(input.subject !== undefined && { subject: input.subject }),
+      ...(input.bodyHtml !== undefined && { bodyHtml: input.bodyHtml }),
+      ...(input.bodyText !== undefined && { bodyText: input.bodyText ?? null }),
+      ...(input.attributionWindowDays !== undefined && { attributionWindowSeconds: input.attributionWindowDays * 86_400 }),
+      revision: rule.revision + (windowChanged || skusChanged ? 1 : 0),
+      updatedAt: new Date(),
+    });
+    await em.flush();
+    if (windowChanged) {
+      await em.execute(
+        `update retention_enrollment set next_send_at = last_purchase_at + make_interval(secs => ?), updated_at = now()
+         where rule_id = ? and state = 'armed'`,
+        [rule.windowSeconds, rule.id],
+      );
+    }
+    if (rule.status === 'draft') return rule;
+    if (skusChanged) await this.sync(rule, 'refilter');
+    else if (windowChanged) await this.sync(rule, 'broadcast', { change: { windowSeconds: rule.windowSeconds } });
+    return rule;
+  }
+
+  /** Draft → active back-fills (an explicit choice for customers already past the window); paused → active resumes. */
+  async activate(em: EntityManager, storeId: string, ruleId: string, body: unknown): Promise<RetentionRule> {
+    const { backfill } = parseOrThrow(activateRuleSchema, body ?? {});
+    const rule = await this.get(em, storeId, ruleId);
+    await this.assertCanSend(em, storeId);
+    if (rule.status === 'active') return rule;
+    const resuming = rule.status === 'paused';
+    em.assign(rule, { status: 'active', activatedAt: rule.activatedAt ?? new Date(), revision: rule.revision + 1, updatedAt: new Date() });
+    await em.flush();
+    if (resuming) await this.sync(rule, 'broadcast', { change: { status: 'active' } });
+    else if (backfill !== 'none') await this.sync(rule, 'backfill', { includeOverdue: backfill === 'include_overdue' });
+    return rule;
+  }
+
+  /** Holds every pending send and keeps the schedules. */
+  async pause(em: EntityManager, storeId: string, ruleId: string): Promise<RetentionRule> {
+    const rule = await this.get(em, storeId, ruleId);
+    if (rule.status !== 'active') throw new DomainError('conflict', `only an active rule can be paused (this one is ${rule.status})`);
+    em.assign(rule, { status: 'paused', revision: rule.revision + 1, updatedAt: new Date() });
+    await em.flush();
+    await this.sync(rule, 'broadcast', { change: { status: 'paused' } });
+    return rule;
+  }
+
+  /** Ends the rule's workflows; the rule leaves the lists but its messages and conversions keep counting in stats. */
+  async delete(em: EntityManager, storeId: string, ruleId: string): Promise<void> {
+    const rule = await this.get(em, storeId, ruleId);
+    em.assign(rule, { status: 'deleted', deletedAt: new Date(), revision: rule.revision + 1, updatedAt: new Date() });
+    await em.flush();
+    await this.sync(rule, 'broadcast', { change: { status: 'deleted' } });
   }
 
   list(em: EntityManager, storeId: string): Promise<RetentionRule[]> {
     return em.find(RetentionRuleSchema, { storeId, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc' } });
   }
 
+  byIds(em: EntityManager, ids: string[]): Promise<RetentionRule[]> {
+    return em.find(RetentionRuleSchema, { id: { $in: ids } });
+  }
+
   activeRules(em: EntityManager, storeId: string): Promise<RetentionRule[]> {
     return em.find(RetentionRuleSchema, { storeId, status: 'active' });
   }
 
+  private async sync(rule: RetentionRule, action: RuleSyncInput['action'], extra: Partial<RuleSyncInput> = {}): Promise<string | null> {
+    if (!this.lifecycle) return null;
+    return this.lifecycle.syncRule({ storeId: rule.storeId, ruleId: rule.id, revision: rule.revision, action, ...extra });
+  }
+
+  private validateTemplates(input: { subject?: string; bodyHtml?: string; bodyText?: string | null }): void {
+    if (input.subject !== undefined) this.templates.validate('subject', input.subject);
+    if (input.bodyHtml !== undefined) this.templates.validate('bodyHtml', input.bodyHtml);
+    if (input.bodyText) this.templates.validate('bodyText', input.bodyText);
+  }
+
+  /** A marketing rule may not go live before the store's CAN-SPAM details are complete (409 names what is missing). */
+  private async assertCanSend(em: EntityManager, storeId: string): Promise<void> {
+    const store = await em.findOneOrFail(StoreSchema, { id: storeId });
+    const missing = missingCanSpamFields(store);
+    if (missing.length) {
+      throw new DomainError(
+        'conflict',
+        `store is missing CAN-SPAM details required before sending: ${missing.join(', ')}`,
+        missing.map((field) => ({ field: `store.${field}`, message: 'is required before a rule can be activated' })),
+      );
+    }
+  }
+
   /** Days in the API; an ISO-8601 duration (`PT10S`) for short windows in tests and demos. */
-  private windowSeconds(days: number | undefined, window: string | undefined): number {
+  private windowSeconds(days: number | undefined, window: string | undefined, required: boolean): number | undefined {
     if (days !== undefined && window !== undefined) throw ValidationError.field('window', 'give windowDays or window, not both');
     if (days !== undefined) return days * 86_400;
-    if (window === undefined) throw ValidationError.field('windowDays', 'is required (a positive number of days)');
+    if (window === undefined) {
+      if (required) throw ValidationError.field('windowDays', 'is required (a positive number of days)');
+      return undefined;
+    }
     const seconds = parseIsoDuration(window, 'window');
     if (seconds < 1 || !Number.isInteger(seconds)) throw ValidationError.field('window', 'must be a whole number of seconds, at least 1');
     return seconds;

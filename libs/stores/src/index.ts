@@ -3,3 +3,4 @@ export * from './order-payload.js';
 export * from './stores.service.js';
 export * from './webhook-signature.js';
 export * from './zod-issues.js';
+export * from './can-spam.js';

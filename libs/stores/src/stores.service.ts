@@ -13,6 +13,30 @@ export const createStoreSchema = z.object({
     .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone'),
 });
 
+const hour = z.number().int().min(0).max(23);
+const text = (max: number) => z.string().trim().max(max).nullable();
+
+/** Store settings, including the CAN-SPAM details every marketing footer needs. */
+export const updateStoreSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    timezone: createStoreSchema.shape.timezone.unwrap(),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO-4217 code').transform((c) => c.toUpperCase()),
+    companyName: text(200),
+    street: text(300),
+    city: text(120),
+    region: text(120),
+    postalCode: text(40),
+    country: text(120),
+    phone: text(60),
+    logoUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
+    socialLinks: z.record(z.enum(['facebook', 'instagram', 'x', 'tiktok', 'youtube', 'pinterest', 'linkedin']), z.url()),
+    sendingHours: z.object({ start: hour, end: hour }).nullable(),
+    smartSendingHours: z.number().int().min(0).max(168),
+  })
+  .partial()
+  .strict();
+
 export interface CreatedStore {
   store: Store;
   /** Shown once: only its hash is stored. */
@@ -38,6 +62,16 @@ export class StoresService {
     });
     await em.flush();
     return { store, apiKey };
+  }
+
+  async update(em: EntityManager, store: Store, body: unknown): Promise<Store> {
+    const { sendingHours, ...rest } = parseOrThrow(updateStoreSchema, body);
+    em.assign(store, {
+      ...rest,
+      ...(sendingHours !== undefined && { sendingHourStart: sendingHours?.start ?? null, sendingHourEnd: sendingHours?.end ?? null }),
+    });
+    await em.flush();
+    return store;
   }
 
   list(em: EntityManager): Promise<Store[]> {

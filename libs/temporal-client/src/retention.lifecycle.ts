@@ -1,13 +1,18 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
   CUSTOMER_ATTRIBUTE,
   purchaseSignal,
+  revokePurchaseSignal,
+  ruleChangedSignal,
   RETENTION_STATE_ATTRIBUTE,
   RETENTION_TASK_QUEUE,
   retentionSnapshotQuery,
   RULE_ID_ATTRIBUTE,
   STORE_ID_ATTRIBUTE,
   type RetentionSnapshot,
+  type RetentionWorkflowInput,
+  type RuleChangedSignal,
+  type RuleSyncInput,
 } from '@boomerang/workflows';
 import { retentionWorkflowId } from './retention-ids.js';
 
@@ -53,13 +58,13 @@ export class RetentionLifecycle {
   async recordPurchase(cmd: RecordPurchaseCommand): Promise<string> {
     const workflowId = retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email);
     const deadline = Date.now() + this.callTimeoutMs;
-    await this.client.connection.withDeadline(deadline, () => this.signalWithStart(workflowId, cmd));
+    await this.client.connection.withDeadline(deadline, () => this.signalWithStart(cmd));
     return workflowId;
   }
 
-  private signalWithStart(workflowId: string, cmd: RecordPurchaseCommand) {
-    return this.client.workflow.signalWithStart('retentionWorkflow', {
-      workflowId,
+  private startOptions(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'>) {
+    return {
+      workflowId: retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email),
       taskQueue: RETENTION_TASK_QUEUE,
       args: [
         {
@@ -69,16 +74,82 @@ export class RetentionLifecycle {
           email: cmd.email,
           windowSeconds: cmd.windowSeconds,
         },
-      ],
-      signal: purchaseSignal,
-      signalArgs: [{ orderId: cmd.orderId, purchasedAt: cmd.purchasedAt.toISOString() }],
+      ] as [RetentionWorkflowInput],
       typedSearchAttributes: [
         { key: STORE_ID_ATTRIBUTE, value: cmd.storeId },
         { key: RULE_ID_ATTRIBUTE, value: cmd.ruleId },
         { key: CUSTOMER_ATTRIBUTE, value: cmd.email },
         { key: RETENTION_STATE_ATTRIBUTE, value: 'waiting' },
       ],
+    };
+  }
+
+  private signalWithStart(cmd: RecordPurchaseCommand) {
+    return this.client.workflow.signalWithStart('retentionWorkflow', {
+      ...this.startOptions(cmd),
+      signal: purchaseSignal,
+      signalArgs: [{ orderId: cmd.orderId, purchasedAt: cmd.purchasedAt.toISOString() }],
     });
+  }
+
+  /** The order that armed a timer was cancelled or refunded. A workflow that is not running has nothing to revoke. */
+  async revokePurchase(cmd: { storeId: string; ruleId: string; email: string; orderId: string }): Promise<void> {
+    await this.ignoreMissing(() =>
+      this.client.connection.withDeadline(Date.now() + this.callTimeoutMs, () =>
+        this.client.workflow.getHandle(retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email)).signal(revokePurchaseSignal, { orderId: cmd.orderId }),
+      ),
+    );
+  }
+
+  /** Tells one customer's running workflow that its rule changed; returns false when none runs. */
+  async ruleChanged(cmd: { storeId: string; ruleId: string; email: string; change: RuleChangedSignal }): Promise<boolean> {
+    const signalled = await this.ignoreMissing(async () => {
+      await this.client.workflow.getHandle(retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email)).signal(ruleChangedSignal, cmd.change);
+      return true;
+    });
+    return signalled ?? false;
+  }
+
+  /** After a product-filter change: replaces the customer's purchase history, starting the workflow if needed. */
+  async replacePurchases(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'> & { change: RuleChangedSignal }): Promise<void> {
+    await this.client.workflow.signalWithStart('retentionWorkflow', {
+      ...this.startOptions(cmd),
+      signal: ruleChangedSignal,
+      signalArgs: [cmd.change],
+    });
+  }
+
+  /** Starts the durable walk over a rule's customers; one per (rule, revision), a second start is a no-op. */
+  async syncRule(input: RuleSyncInput): Promise<string> {
+    const workflowId = `rule-sync/${input.ruleId}/${input.revision}/${input.action}`;
+    try {
+      await this.client.workflow.start('ruleSyncWorkflow', {
+        workflowId,
+        taskQueue: RETENTION_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: [
+          { key: STORE_ID_ATTRIBUTE, value: input.storeId },
+          { key: RULE_ID_ATTRIBUTE, value: input.ruleId },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return workflowId;
+  }
+
+  /** Waits for a rule sync to finish; returns how many customers it processed. */
+  async ruleSyncResult(workflowId: string): Promise<number> {
+    return this.client.workflow.getHandle(workflowId).result();
+  }
+
+  private async ignoreMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   /** The running workflow's view, or null when there is none. */

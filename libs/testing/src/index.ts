@@ -1,3 +1,4 @@
 export * from './temporal-server.js';
 export * from './test-database.js';
 export * from './tcp-proxy.js';
+export * from './fake-postmark.js';

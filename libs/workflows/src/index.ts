@@ -1,4 +1,4 @@
-// Client-side surface only: the workflow function itself is loaded by path into the worker's bundle.
+// Client-side surface only: the workflow functions themselves are loaded by path into the worker's bundle.
 export * from './retention.contracts.js';
+export * from './rule-sync.contracts.js';
 export * from './search-attributes.js';
-export const WORKFLOWS_ENTRY = 'workflows.js';

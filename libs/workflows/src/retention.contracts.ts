@@ -2,8 +2,11 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const RETENTION_TASK_QUEUE = 'retention';
 
-/** armed: counting down to a send; sending: the send activity runs; waiting: no purchase to count from. */
-export type RetentionState = 'armed' | 'sending' | 'waiting';
+/**
+ * waiting: no unspent purchase to count from; armed: counting down to a send; paused: the rule is paused
+ * (the schedule is kept); sending: the send activity runs.
+ */
+export type RetentionState = 'armed' | 'sending' | 'waiting' | 'paused';
 
 export interface RetentionWorkflowInput {
   storeId: string;
@@ -17,10 +20,11 @@ export interface RetentionWorkflowInput {
 
 export interface RetentionCarry {
   cycle: number;
-  lastPurchase?: PurchaseSignal;
+  purchases: PurchaseSignal[];
   lastMessage?: SentMessage;
   /** Order id of the purchase that armed the last message. */
   spentOrderId?: string;
+  paused?: boolean;
 }
 
 export interface PurchaseSignal {
@@ -29,22 +33,38 @@ export interface PurchaseSignal {
   purchasedAt: string;
 }
 
+export interface RevokeSignal {
+  orderId: string;
+}
+
+/** Sent to every workflow of a rule when the merchant changes it. */
+export interface RuleChangedSignal {
+  windowSeconds?: number;
+  status?: 'active' | 'paused' | 'deleted';
+  /** After a product-filter change: the customer's matching purchases under the new filter (replaces the history). */
+  purchases?: PurchaseSignal[];
+}
+
 export interface SentMessage {
   messageId: string;
   cycle: number;
-  status: 'sent' | 'skipped';
+  status: 'sent' | 'skipped' | 'failed';
+  reason?: string | null;
   at: string;
 }
 
 export interface RetentionSnapshot {
   state: RetentionState;
   cycle: number;
+  windowSeconds: number;
   nextSendAt: string | null;
   lastPurchase: PurchaseSignal | null;
   lastMessage: SentMessage | null;
 }
 
 export const purchaseSignal = defineSignal<[PurchaseSignal]>('purchase');
+export const revokePurchaseSignal = defineSignal<[RevokeSignal]>('revokePurchase');
+export const ruleChangedSignal = defineSignal<[RuleChangedSignal]>('ruleChanged');
 export const retentionSnapshotQuery = defineQuery<RetentionSnapshot>('snapshot');
 
 export interface SendRetentionMessageInput {
@@ -56,7 +76,8 @@ export interface SendRetentionMessageInput {
   armedBy: PurchaseSignal;
 }
 
-export type SendRetentionMessageResult = SentMessage;
+/** Either the cycle's outcome, or "not now" (quiet hours, paused rule): try again at `until`. */
+export type SendRetentionMessageResult = SentMessage | { deferred: string; until: string };
 
 /** Activities the retention workflow calls; implemented by `createRetentionActivities` in @boomerang/retention. */
 export interface RetentionActivities {

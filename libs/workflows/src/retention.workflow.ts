@@ -1,6 +1,9 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -9,6 +12,8 @@ import {
 import {
   purchaseSignal,
   retentionSnapshotQuery,
+  revokePurchaseSignal,
+  ruleChangedSignal,
   type PurchaseSignal,
   type RetentionActivities,
   type RetentionState,
@@ -22,34 +27,63 @@ const { sendRetentionMessage } = proxyActivities<RetentionActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** Continue-as-new well before Temporal's 50k-event limit; each cycle costs about a dozen events. */
+/** Continue-as-new well before Temporal's 50k-event limit; a cycle costs about a dozen events. */
 const MAX_HISTORY_EVENTS = 2_000;
+/** Enough purchase history to fall back on after refunds; older purchases can never become the latest again. */
+const KEPT_PURCHASES = 20;
 
 /**
- * One run per (rule, customer): sleeps for the rule's window after the latest matching purchase,
- * restarts the countdown on every newer purchase, sends once per cycle, then waits for the next purchase.
+ * One run per (rule, customer): sleeps for the rule's window after the latest matching purchase, restarts
+ * on every newer purchase, falls back to the previous one when the latest is cancelled or refunded,
+ * sends once per cycle, then waits for the next purchase.
  */
 export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<void> {
-  const windowMs = input.windowSeconds * 1000;
+  let windowMs = input.windowSeconds * 1000;
   let cycle = input.carry?.cycle ?? 1;
-  let lastPurchase: PurchaseSignal | undefined = input.carry?.lastPurchase;
+  let purchases: PurchaseSignal[] = [...(input.carry?.purchases ?? [])];
   let lastMessage: SentMessage | undefined = input.carry?.lastMessage;
+  let spentOrderId = input.carry?.spentOrderId;
+  let paused = input.carry?.paused ?? false;
+  let deleted = false;
   let state: RetentionState = 'waiting';
   let nextSendAt: number | null = null;
-  let purchasesSeen = 0;
+  let changes = 0;
+
+  const sortAndTrim = () => {
+    purchases.sort((a, b) => Date.parse(a.purchasedAt) - Date.parse(b.purchasedAt));
+    if (purchases.length > KEPT_PURCHASES) purchases = purchases.slice(-KEPT_PURCHASES);
+  };
+  const latest = () => purchases[purchases.length - 1];
 
   setHandler(purchaseSignal, (purchase) => {
-    // Signals may arrive out of order (outbox retries); only a newer purchase moves the clock.
-    if (!lastPurchase || Date.parse(purchase.purchasedAt) > Date.parse(lastPurchase.purchasedAt)) {
-      lastPurchase = purchase;
-      purchasesSeen++;
+    // At-least-once delivery: a purchase we already hold changes nothing.
+    if (purchases.some((p) => p.orderId === purchase.orderId)) return;
+    purchases.push(purchase);
+    sortAndTrim();
+    changes++;
+  });
+  setHandler(revokePurchaseSignal, ({ orderId }) => {
+    const before = purchases.length;
+    purchases = purchases.filter((p) => p.orderId !== orderId);
+    if (purchases.length !== before) changes++;
+  });
+  setHandler(ruleChangedSignal, (change) => {
+    if (change.windowSeconds !== undefined && change.windowSeconds > 0) windowMs = change.windowSeconds * 1000;
+    if (change.status === 'paused') paused = true;
+    if (change.status === 'active') paused = false;
+    if (change.status === 'deleted') deleted = true;
+    if (change.purchases) {
+      purchases = [...change.purchases];
+      sortAndTrim();
     }
+    changes++;
   });
   setHandler(retentionSnapshotQuery, () => ({
     state,
     cycle,
+    windowSeconds: windowMs / 1000,
     nextSendAt: nextSendAt === null ? null : new Date(nextSendAt).toISOString(),
-    lastPurchase: lastPurchase ?? null,
+    lastPurchase: latest() ?? null,
     lastMessage: lastMessage ?? null,
   }));
 
@@ -57,43 +91,70 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     if (state !== next) upsertSearchAttributes([{ key: RETENTION_STATE_ATTRIBUTE, value: next }]);
     state = next;
   };
-
-  // The purchase that armed the last message is spent: only a newer one starts the next cycle.
-  let spentOrderId = input.carry?.spentOrderId;
-  const armable = () => !!lastPurchase && lastPurchase.orderId !== spentOrderId;
+  /** Waits until a signal changes something, or until `ms` passes; true when something changed. */
+  const changedWithin = async (ms?: number) => {
+    const seen = changes;
+    return ms === undefined ? condition(() => changes !== seen) : condition(() => changes !== seen, ms);
+  };
 
   for (;;) {
-    if (!armable()) {
+    if (deleted) {
+      log.info('rule deleted: retention workflow ends');
+      return;
+    }
+    const armedBy = latest();
+    if (!armedBy || armedBy.orderId === spentOrderId) {
       enter('waiting');
       nextSendAt = null;
-      const seen = purchasesSeen;
-      await condition(() => purchasesSeen !== seen);
+      await changedWithin();
       continue;
     }
-    const armedBy = lastPurchase!;
     nextSendAt = Date.parse(armedBy.purchasedAt) + windowMs;
+    if (paused) {
+      // The schedule is kept; on resume a send that fell due while paused goes out at once.
+      enter('paused');
+      await changedWithin();
+      continue;
+    }
     enter('armed');
-    const seen = purchasesSeen;
     const remaining = nextSendAt - Date.now();
-    if (remaining > 0 && (await condition(() => purchasesSeen !== seen, remaining))) continue;
-    if (purchasesSeen !== seen) continue;
+    if (remaining > 0 && (await changedWithin(remaining))) continue;
 
     enter('sending');
-    lastMessage = await sendRetentionMessage({
-      storeId: input.storeId,
-      ruleId: input.ruleId,
-      customerId: input.customerId,
-      cycle,
-      dueAt: new Date(nextSendAt).toISOString(),
-      armedBy,
-    });
+    const seen = changes;
+    let result;
+    try {
+      result = await sendRetentionMessage({
+        storeId: input.storeId,
+        ruleId: input.ruleId,
+        customerId: input.customerId,
+        cycle,
+        dueAt: new Date(nextSendAt).toISOString(),
+        armedBy,
+      });
+    } catch (err) {
+      // A non-retryable failure (unknown customer or store) ends this cycle; it never fails the workflow.
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
+      log.warn('send failed permanently; cycle skipped', { reason: err.cause.type, message: err.cause.message });
+      result = { messageId: '', cycle, status: 'skipped' as const, reason: err.cause.type ?? 'failed', at: new Date().toISOString() };
+    }
+    if ('deferred' in result) {
+      // Quiet hours or a pause seen by the activity: nothing was sent; try again later or on any change.
+      enter('armed');
+      nextSendAt = Date.parse(result.until);
+      await changedWithin(Math.max(1_000, nextSendAt - Date.now()));
+      continue;
+    }
+    lastMessage = result;
     spentOrderId = armedBy.orderId;
     cycle++;
+    if (changes !== seen) log.info('rule or purchases changed during the send; re-evaluating');
 
     if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof retentionWorkflow>({
         ...input,
-        carry: { cycle, lastPurchase, lastMessage, spentOrderId },
+        windowSeconds: windowMs / 1000,
+        carry: { cycle, purchases, lastMessage, spentOrderId, paused },
       });
     }
   }

@@ -1,2 +1,3 @@
 // The worker's bundle entry: every workflow the retention task queue runs.
 export { retentionWorkflow } from './retention.workflow.js';
+export { ruleSyncWorkflow } from './rule-sync.workflow.js';

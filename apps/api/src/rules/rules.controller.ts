@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { formatWindow } from '@boomerang/domain';
 import { MikroORM, type RetentionRule } from '@boomerang/persistence';
 import { RulesService } from '@boomerang/retention';
@@ -23,6 +23,9 @@ export function ruleView(rule: RetentionRule) {
     senderEmail: rule.senderEmail,
     subject: rule.subject,
     bodyHtml: rule.bodyHtml,
+    bodyText: rule.bodyText ?? null,
+    attributionWindowSeconds: rule.attributionWindowSeconds,
+    activatedAt: rule.activatedAt ?? null,
     createdAt: rule.createdAt,
     updatedAt: rule.updatedAt,
   };
@@ -43,6 +46,44 @@ export class RulesController {
     const em = this.orm.em.fork();
     const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
     return ruleView(await this.rules.create(em, store.id, body));
+  }
+
+  @Get(':ruleId')
+  async get(@Req() req: Request, @Param('storeId') storeId: string, @Param('ruleId') ruleId: string) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return ruleView(await this.rules.get(em, store.id, ruleId));
+  }
+
+  @Patch(':ruleId')
+  async update(@Req() req: Request, @Param('storeId') storeId: string, @Param('ruleId') ruleId: string, @Body() body: unknown) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return ruleView(await this.rules.update(em, store.id, ruleId, body));
+  }
+
+  @Post(':ruleId/activate')
+  @HttpCode(200)
+  async activate(@Req() req: Request, @Param('storeId') storeId: string, @Param('ruleId') ruleId: string, @Body() body: unknown) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return ruleView(await this.rules.activate(em, store.id, ruleId, body));
+  }
+
+  @Post(':ruleId/pause')
+  @HttpCode(200)
+  async pause(@Req() req: Request, @Param('storeId') storeId: string, @Param('ruleId') ruleId: string) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return ruleView(await this.rules.pause(em, store.id, ruleId));
+  }
+
+  @Delete(':ruleId')
+  @HttpCode(204)
+  async remove(@Req() req: Request, @Param('storeId') storeId: string, @Param('ruleId') ruleId: string) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    await this.rules.delete(em, store.id, ruleId);
   }
 
   @Get()

@@ -1,13 +1,32 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { MikroORM, type Store } from '@boomerang/persistence';
-import { StoresService } from '@boomerang/stores';
+import { missingCanSpamFields, StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { authorizeStore, requireAdmin } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
 export function storeView(store: Store) {
-  return { id: store.id, name: store.name, platform: store.platform, timezone: store.timezone, createdAt: store.createdAt };
+  return {
+    id: store.id,
+    name: store.name,
+    platform: store.platform,
+    timezone: store.timezone,
+    currency: store.currency,
+    companyName: store.companyName ?? null,
+    street: store.street ?? null,
+    city: store.city ?? null,
+    region: store.region ?? null,
+    postalCode: store.postalCode ?? null,
+    country: store.country ?? null,
+    phone: store.phone ?? null,
+    logoUrl: store.logoUrl ?? null,
+    socialLinks: store.socialLinks,
+    sendingHours: store.sendingHourStart == null || store.sendingHourEnd == null ? null : { start: store.sendingHourStart, end: store.sendingHourEnd },
+    smartSendingHours: store.smartSendingHours,
+    canSpamMissing: missingCanSpamFields(store),
+    createdAt: store.createdAt,
+  };
 }
 
 @Controller('api/v1/stores')
@@ -35,6 +54,13 @@ export class StoresController {
   async list(@Req() req: Request) {
     requireAdmin(this.config.adminApiKey, req);
     return { stores: (await this.stores.list(this.orm.em.fork())).map(storeView) };
+  }
+
+  @Patch(':storeId')
+  async update(@Req() req: Request, @Param('storeId') storeId: string, @Body() body: unknown) {
+    const em = this.orm.em.fork();
+    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    return storeView(await this.stores.update(em, store, body));
   }
 
   @Get(':storeId')

@@ -1,9 +1,15 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { DomainError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
 import { CustomerPreferencesService } from '@boomerang/retention';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { linkErrorPage, resubscribedPage, unsubscribedPage } from './unsubscribe-page.js';
 
-/** RFC 8058 one-click: POST unsubscribes without login or cookies; GET does the same and confirms in a page. */
+/**
+ * RFC 8058 one-click: a POST unsubscribes in one request without login or cookies (mail clients send
+ * `List-Unsubscribe=One-Click`, which we need not read). A GET (the footer link) does the same and shows a page
+ * with a resubscribe button. Pages answer errors as pages; API-style requests get the JSON error.
+ */
 @Controller('api/v1/unsubscribe')
 export class UnsubscribeController {
   constructor(
@@ -20,8 +26,29 @@ export class UnsubscribeController {
 
   @Get(':token')
   async page(@Param('token') token: string, @Res() res: Response) {
-    const { email } = await this.preferences.unsubscribe(this.orm.em.fork(), token);
-    const safe = email.replace(/[&<>"']/g, '');
-    res.type('html').send(`<!doctype html><title>Unsubscribed</title><p>${safe} will no longer receive marketing email from this store.</p>`);
+    await this.asPage(res, async () => {
+      const { email } = await this.preferences.unsubscribe(this.orm.em.fork(), token);
+      return unsubscribedPage(email, `/api/v1/unsubscribe/${encodeURIComponent(token)}/resubscribe`);
+    });
+  }
+
+  @Post(':token/resubscribe')
+  @HttpCode(200)
+  async resubscribe(@Param('token') token: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    if (req.accepts(['json', 'html']) === 'html') {
+      await this.asPage(res, async () => resubscribedPage((await this.preferences.resubscribe(this.orm.em.fork(), token)).email));
+      return;
+    }
+    const { email } = await this.preferences.resubscribe(this.orm.em.fork(), token);
+    return { subscribed: true, email };
+  }
+
+  private async asPage(res: Response, render: () => Promise<string>): Promise<void> {
+    try {
+      res.type('html').send(await render());
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      res.status(err.code === 'not_found' ? 404 : 400).type('html').send(linkErrorPage(err.message));
+    }
   }
 }

@@ -31,7 +31,7 @@ export class OrderWebhookService {
     const payload = this.ingestion.parseSigned(store, rawBody, signature);
     const { receipt, dispatchIds } = await this.orm.em.fork().transactional(async (em) => {
       const ingested = await this.ingestion.ingest(em, store, payload);
-      const dispatchIds = ingested.applied ? await this.intake.onOrder(em, ingested.order, ingested.customer) : [];
+      const dispatchIds = ingested.applied ? await this.intake.onOrder(em, ingested.order, ingested.customer, ingested.previousStatus) : [];
       return {
         dispatchIds,
         receipt: {

@@ -1,4 +1,7 @@
+import { ConversionSchema } from './conversion.entity.js';
 import { CustomerSchema } from './customer.entity.js';
+import { MessageEventSchema } from './message-event.entity.js';
+import { SuppressionSchema } from './suppression.entity.js';
 import { MessageSchema } from './message.entity.js';
 import { OrderSchema } from './order.entity.js';
 import { OutboxEmailSchema } from './outbox-email.entity.js';
@@ -7,7 +10,10 @@ import { RetentionEnrollmentSchema } from './retention-enrollment.entity.js';
 import { RetentionRuleSchema } from './retention-rule.entity.js';
 import { StoreSchema } from './store.entity.js';
 
+export * from './conversion.entity.js';
 export * from './customer.entity.js';
+export * from './message-event.entity.js';
+export * from './suppression.entity.js';
 export * from './message.entity.js';
 export * from './order.entity.js';
 export * from './outbox-email.entity.js';
@@ -25,4 +31,7 @@ export const ENTITIES = [
   RetentionDispatchSchema,
   MessageSchema,
   OutboxEmailSchema,
+  MessageEventSchema,
+  SuppressionSchema,
+  ConversionSchema,
 ];

@@ -10,6 +10,8 @@ export const RetentionDispatchSchema = defineEntity({
   indexes: [{ properties: ['dispatchedAt', 'id'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
+    /** purchase: arms or restarts the timer; revoke: the order was cancelled or refunded. */
+    kind: p.string().default('purchase'),
     storeId: p.uuid(),
     ruleId: p.uuid(),
     customerId: p.uuid(),

@@ -15,6 +15,13 @@ export const RetentionRuleSchema = defineEntity({
     senderEmail: p.string(),
     subject: p.text(),
     bodyHtml: p.text(),
+    /** Optional plain-text part; derived from the HTML when empty. */
+    bodyText: p.text().nullable(),
+    attributionWindowSeconds: p.integer().default(432_000),
+    /** Bumped on every change that running workflows must learn about (window, SKUs, status). */
+    revision: p.integer().default(1),
+    activatedAt: p.datetime().nullable(),
+    deletedAt: p.datetime().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

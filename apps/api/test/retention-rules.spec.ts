@@ -1,0 +1,226 @@
+import { retentionWorkflowId } from '@boomerang/temporal-client';
+import { retentionSnapshotQuery } from '@boomerang/workflows';
+import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+
+type Store = { id: string; apiKey: string; webhookSecret: string };
+
+describe('retention rules over their life', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const rule = async (store: Store, overrides: Record<string, unknown> = {}) => {
+    const res = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules`, {
+      name: 'Refill',
+      status: 'active',
+      skus: ['COFFEE-1KG'],
+      window: 'PT6S',
+      senderName: 'Bean There',
+      senderEmail: 'hello@beanthere.example',
+      subject: 'Hi {{customer.firstName}}',
+      bodyHtml: '<p>Come back</p>',
+      ...overrides,
+    });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return res.body as { id: string };
+  };
+  const buy = async (store: Store, id: string, email: string, extra: Record<string, unknown> = {}) => {
+    const res = await postWebhook(
+      stack,
+      store.id,
+      store.webhookSecret,
+      JSON.stringify(order({ id, customer: { email, firstName: 'Sam' }, ...extra })),
+    );
+    expect(res.status).toBe(202);
+    return res.body;
+  };
+  const snapshot = (store: Store, ruleId: string, email: string) =>
+    stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, ruleId, email)).query(retentionSnapshotQuery);
+  const logs = async (store: Store, kind: string, query = '') =>
+    (await api(stack, 'GET', `/api/v1/stores/${store.id}/logs/${kind}${query}`)).body;
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+  it('refuses to activate a rule before the store has its CAN-SPAM details, naming what is missing', async () => {
+    const bare = (await api(stack, 'POST', '/api/v1/stores', { name: 'No Address' })).body as Store;
+    const draft = await api(stack, 'POST', `/api/v1/stores/${bare.id}/rules`, {
+      name: 'Draft', windowDays: 30, senderName: 'X', senderEmail: 'x@shop.example', subject: 'Hi', bodyHtml: '<p>x</p>',
+    });
+    expect(draft.status).toBe(201);
+    const res = await api(stack, 'POST', `/api/v1/stores/${bare.id}/rules/${draft.body.id}/activate`, {});
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/companyName, street, city, postalCode, country/);
+    expect((await api(stack, 'GET', `/api/v1/stores/${bare.id}/rules/${draft.body.id}`)).body.status).toBe('draft');
+  });
+
+  it('a refund of the purchase that armed the timer falls back to the previous one, or stops it', async () => {
+    const store = await createReadyStore(stack, 'Refunds');
+    const r = await rule(store, { window: 'PT1H' });
+    const older = ago(10 * 60_000);
+    await buy(store, 'r-1', 'ref@x.example', { createdAt: older });
+    await buy(store, 'r-2', 'ref@x.example');
+    await eventually(async () => (await snapshot(store, r.id, 'ref@x.example')).lastPurchase?.orderId !== undefined);
+    await buy(store, 'r-2', 'ref@x.example', { status: 'refunded', updatedAt: new Date(Date.now() + 1000).toISOString() });
+    const fallback = await eventually(async () => {
+      const s = await snapshot(store, r.id, 'ref@x.example');
+      return Date.parse(s.nextSendAt ?? '0') === Date.parse(older) + 3_600_000 ? s : undefined;
+    });
+    expect(fallback.state).toBe('armed');
+    const pending = await logs(store, 'pending');
+    expect(pending.items[0].scheduledFor).toBe(new Date(Date.parse(older) + 3_600_000).toISOString());
+
+    await buy(store, 'r-1', 'ref@x.example', { status: 'cancelled', createdAt: older, updatedAt: new Date(Date.now() + 2000).toISOString() });
+    const stopped = await eventually(async () => {
+      const s = await snapshot(store, r.id, 'ref@x.example');
+      return s.state === 'waiting' ? s : undefined;
+    });
+    expect(stopped.nextSendAt).toBeNull();
+    expect((await logs(store, 'pending')).items).toEqual([]);
+  });
+
+  it('a new window reschedules pending sends; pause holds them and resume sends what fell due', async () => {
+    const store = await createReadyStore(stack, 'Windows', { smartSendingHours: 0 });
+    const r = await rule(store, { window: 'PT1H' });
+    const at = new Date().toISOString();
+    await buy(store, 'w-1', 'win@x.example', { createdAt: at });
+    await eventually(async () => (await snapshot(store, r.id, 'win@x.example')).state === 'armed');
+
+    expect((await api(stack, 'PATCH', `/api/v1/stores/${store.id}/rules/${r.id}`, { window: 'PT4S' })).status).toBe(200);
+    const rescheduled = await eventually(async () => {
+      const s = await snapshot(store, r.id, 'win@x.example');
+      return s.windowSeconds === 4 ? s : undefined;
+    });
+    expect(Date.parse(rescheduled.nextSendAt!)).toBe(Date.parse(at) + 4_000);
+    expect((await logs(store, 'pending')).items[0].scheduledFor).toBe(new Date(Date.parse(at) + 4_000).toISOString());
+
+    expect((await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/pause`)).status).toBe(200);
+    await eventually(async () => (await snapshot(store, r.id, 'win@x.example')).state === 'paused');
+    await new Promise((res) => setTimeout(res, 5_000)); // past the due time while paused
+    expect((await logs(store, 'sent')).items).toEqual([]);
+
+    const resumed = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/activate`, {});
+    expect(resumed.body.status).toBe('active');
+    const sent = await eventually(async () => ((await logs(store, 'sent')).items.length ? (await logs(store, 'sent')).items : undefined));
+    expect(sent).toHaveLength(1);
+    expect(sent[0].email).toBe('win@x.example');
+  });
+
+  it('deleting a rule ends its workflows; its statistics remain', async () => {
+    const store = await createReadyStore(stack, 'Deletes', { smartSendingHours: 0 });
+    const r = await rule(store, { window: 'PT2S' });
+    await buy(store, 'd-1', 'del@x.example');
+    await eventually(async () => (await logs(store, 'sent')).items.length === 1);
+    await buy(store, 'd-2', 'del@x.example', { createdAt: new Date(Date.now() + 1000).toISOString() });
+    expect((await api(stack, 'DELETE', `/api/v1/stores/${store.id}/rules/${r.id}`)).status).toBe(204);
+    const handle = stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, r.id, 'del@x.example'));
+    await expect(handle.result()).resolves.toBeUndefined();
+    expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/rules`)).body.rules).toEqual([]);
+    expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/rules/${r.id}`)).status).toBe(404);
+    const stats = (await api(stack, 'GET', `/api/v1/stores/${store.id}/stats`)).body;
+    expect(stats).toMatchObject({ sent: 1, pending: 0 });
+  });
+
+  it('activation back-fills customers inside the window, and those past it only when asked', async () => {
+    const store = await createReadyStore(stack, 'Backfill', { smartSendingHours: 0 });
+    await buy(store, 'b-1', 'inside@x.example', { createdAt: ago(60_000) });
+    await buy(store, 'b-2', 'overdue@x.example', { createdAt: ago(3 * 3_600_000) });
+    await buy(store, 'b-3', 'other-sku@x.example', { createdAt: ago(60_000), lineItems: [{ sku: 'TEA', quantity: 1, price: 5 }] });
+
+    const withinOnly = await rule(store, { status: 'draft', window: 'PT1H' });
+    await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${withinOnly.id}/activate`, { backfill: 'within_window' });
+    const pending = await eventually(async () => {
+      const items = (await logs(store, 'pending', `?ruleId=${withinOnly.id}`)).items;
+      return items.length ? items : undefined;
+    });
+    expect(pending.map((p: { email: string }) => p.email)).toEqual(['inside@x.example']);
+    await eventually(async () => (await snapshot(store, withinOnly.id, 'inside@x.example')).state === 'armed');
+
+    const all = await rule(store, { status: 'draft', window: 'PT1H', name: 'All' });
+    await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${all.id}/activate`, { backfill: 'include_overdue' });
+    const sent = await eventually(async () => {
+      const items = (await logs(store, 'sent', `?ruleId=${all.id}`)).items;
+      return items.length ? items : undefined;
+    });
+    expect(sent.map((s: { email: string }) => s.email)).toEqual(['overdue@x.example']);
+  });
+
+  it('a new product filter re-evaluates who is armed', async () => {
+    const store = await createReadyStore(stack, 'Refilter');
+    const r = await rule(store, { window: 'PT1H', skus: ['COFFEE-1KG'] });
+    await buy(store, 'f-1', 'coffee@x.example');
+    await buy(store, 'f-2', 'tea@x.example', { lineItems: [{ sku: 'TEA', quantity: 1, price: 5 }] });
+    await eventually(async () => (await logs(store, 'pending')).items.length === 1);
+    await api(stack, 'PATCH', `/api/v1/stores/${store.id}/rules/${r.id}`, { skus: ['TEA'] });
+    const pending = await eventually(async () => {
+      const items = (await logs(store, 'pending')).items;
+      return items.length === 1 && items[0].email === 'tea@x.example' ? items : undefined;
+    });
+    expect(pending).toHaveLength(1);
+    expect((await eventually(async () => {
+      const s = await snapshot(store, r.id, 'coffee@x.example');
+      return s.state === 'waiting' ? s : undefined;
+    })).nextSendAt).toBeNull();
+    expect((await snapshot(store, r.id, 'tea@x.example')).state).toBe('armed');
+  });
+
+  it('records skips with their reason: sending filter and smart sending', async () => {
+    const store = await createReadyStore(stack, 'Skips', { smartSendingHours: 16 });
+    await rule(store, { window: 'PT2S', sendingFilter: 'opted_in', name: 'Opted in only' });
+    await buy(store, 's-1', 'notopted@x.example', { customer: { email: 'notopted@x.example', optedIn: false } });
+    const blanket = await rule(store, { window: 'PT2S', skus: ['MUG'], name: 'Mugs' });
+    const cups = await rule(store, { window: 'PT3S', skus: ['MUG'], name: 'Cups' });
+    await buy(store, 's-2', 'twice@x.example', { lineItems: [{ sku: 'MUG', quantity: 1, price: 5 }] });
+    const skipped = await eventually(async () => {
+      const items = (await logs(store, 'skipped')).items;
+      return items.length === 2 ? items : undefined;
+    }, 30_000);
+    const reasons = Object.fromEntries(skipped.map((s: { email: string; reason: string; ruleId: string }) => [`${s.email}`, s]));
+    expect(reasons['notopted@x.example'].reason).toBe('not_opted_in');
+    // One of the two mug rules sends; the other is skipped by smart sending.
+    expect(reasons['twice@x.example'].reason).toBe('smart_sending');
+    expect([blanket.id, cups.id]).toContain(reasons['twice@x.example'].ruleId);
+    expect((await logs(store, 'sent')).items).toHaveLength(1);
+  });
+
+  it('attributes orders within the attribution window to the last message, with revenue, stats and logs', async () => {
+    const store = await createReadyStore(stack, 'Conversions', { smartSendingHours: 0 });
+    const r = await rule(store, { window: 'PT2S', attributionWindowDays: 5 });
+    await buy(store, 'c-1', 'conv@x.example');
+    await eventually(async () => (await logs(store, 'sent')).items.length === 1);
+    await buy(store, 'c-2', 'conv@x.example', { totals: { total: 120.5 } });
+    await buy(store, 'c-3', 'conv@x.example', { totals: { total: 30 } });
+    await buy(store, 'c-3', 'conv@x.example', { totals: { total: 30 }, status: 'refunded', updatedAt: new Date(Date.now() + 1000).toISOString() });
+    const conversions = (await logs(store, 'conversions')).items;
+    expect(conversions).toHaveLength(1);
+    expect(conversions[0]).toMatchObject({ orderNumber: 'c-2', revenue: 120.5, email: 'conv@x.example', ruleId: r.id });
+    const stats = (await api(stack, 'GET', `/api/v1/stores/${store.id}/stats`)).body;
+    expect(stats).toMatchObject({ sent: 1, conversions: 1, revenue: 120.5 });
+    expect(stats.weekly).toHaveLength(12);
+    expect(stats.weekly.at(-1).sent).toBe(1);
+    const ruleStats = (await api(stack, 'GET', `/api/v1/stores/${store.id}/stats?ruleId=${r.id}`)).body;
+    expect(ruleStats).toMatchObject({ sent: 1, conversions: 1, revenue: 120.5 });
+  });
+
+  it('pages logs with a cursor, in time order, within a date range', async () => {
+    const store = await createReadyStore(stack, 'Paging');
+    await rule(store, { window: 'PT1H' });
+    for (let i = 0; i < 5; i++) await buy(store, `p-${i}`, `page${i}@x.example`, { createdAt: ago((10 - i) * 60_000) });
+    const first = await logs(store, 'pending', '?limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await logs(store, 'pending', `?limit=2&cursor=${first.nextCursor}`);
+    const third = await logs(store, 'pending', `?limit=2&cursor=${second.nextCursor}`);
+    expect(third.nextCursor).toBeNull();
+    const emails = [...first.items, ...second.items, ...third.items].map((p: { email: string }) => p.email);
+    expect(emails).toEqual(['page0@x.example', 'page1@x.example', 'page2@x.example', 'page3@x.example', 'page4@x.example']);
+    const ranged = await logs(store, 'pending', `?from=${encodeURIComponent(new Date(Date.now() + 3_600_000 - 8.5 * 60_000).toISOString())}`);
+    expect(ranged.items.map((p: { email: string }) => p.email)).toEqual(['page2@x.example', 'page3@x.example', 'page4@x.example']);
+    const bad = await api(stack, 'GET', `/api/v1/stores/${store.id}/logs/pending?cursor=nonsense`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].field).toBe('cursor');
+  });
+});

@@ -1,0 +1,22 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** An order placed within the attribution window after a message (last touch wins); one per order. */
+export const ConversionSchema = defineEntity({
+  name: 'Conversion',
+  tableName: 'conversion',
+  indexes: [{ properties: ['storeId', 'occurredAt'] }, { properties: ['ruleId', 'occurredAt'] }],
+  properties: {
+    id: p.uuid().primary(),
+    storeId: p.uuid(),
+    ruleId: p.uuid(),
+    messageId: p.uuid(),
+    customerId: p.uuid(),
+    orderId: p.uuid().unique(),
+    revenueCents: p.bigint('number'),
+    currency: p.string().length(3),
+    occurredAt: p.datetime(),
+    createdAt: p.datetime(),
+  },
+});
+
+export type Conversion = InferEntity<typeof ConversionSchema>;

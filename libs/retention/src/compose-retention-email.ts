@@ -1,0 +1,111 @@
+import type { EmailTransport, OutgoingEmail, ProductVariables, RenderContext, StoreVariables, TemplateCompiler } from '@boomerang/email';
+import { addOpenPixel, NO_PRODUCT, renderMessage, rewriteLinks } from '@boomerang/email';
+import { OrderSchema, type Customer, type EntityManager, type Order, type RetentionRule, type Store } from '@boomerang/persistence';
+import type { SendRetentionMessageInput } from '@boomerang/workflows';
+import type { UnsubscribeTokens } from './unsubscribe-token.js';
+
+export interface ComposeDeps {
+  templates: TemplateCompiler;
+  unsubscribe: UnsubscribeTokens;
+  publicUrl: string;
+  /** The transport that will send it: the outbox gets our own open pixel and click redirects; Postmark tracks itself. */
+  transport?: Pick<EmailTransport, 'name'>;
+  /** Where our pixel and redirects are served; `null` turns our tracking off. Default: `publicUrl` for the outbox. */
+  trackingBaseUrl?: string | null;
+}
+
+export interface ComposedRetentionEmail {
+  email: OutgoingEmail;
+  /** Every distinct http(s) link in the message as the merchant wrote it, in order: the click redirect's allow-list. */
+  links: string[];
+}
+
+/** Renders one retention (marketing) message for one customer, with List-Unsubscribe and, for the outbox, tracking. */
+export async function composeRetentionEmail(
+  deps: ComposeDeps,
+  em: EntityManager,
+  ctx: { messageId: string; store: Store; rule: RetentionRule; customer: Customer; input: SendRetentionMessageInput },
+): Promise<ComposedRetentionEmail> {
+  const { store, rule, customer, input } = ctx;
+  const unsubscribeUrl = `${deps.publicUrl}/api/v1/unsubscribe/${deps.unsubscribe.issue(store.id, customer.id)}`;
+  const order = await em.findOne(OrderSchema, { id: input.armedBy.orderId, storeId: store.id });
+  const storeVars = storeVariables(store);
+  const products = productVariables(order, storeVars.url);
+  const context: RenderContext = {
+    customer: { email: customer.email, firstName: customer.firstName ?? null, lastName: customer.lastName ?? null },
+    store: storeVars,
+    rule: { name: rule.name },
+    lastOrder: { id: order?.externalId ?? input.armedBy.orderId, placedAt: input.armedBy.purchasedAt },
+    products,
+    product: products[0] ?? NO_PRODUCT,
+    unsubscribeUrl,
+  };
+  const rendered = renderMessage(deps.templates, { subject: rule.subject, bodyHtml: rule.bodyHtml, bodyText: rule.bodyText }, context);
+
+  const trackingBase = deps.trackingBaseUrl !== undefined ? deps.trackingBaseUrl : deps.transport?.name === 'outbox' ? deps.publicUrl : null;
+  const isUnsubscribe = (url: string) => url === unsubscribeUrl;
+  let html = rendered.html;
+  let links: string[];
+  if (trackingBase) {
+    const token = deps.unsubscribe.tracking.issue(ctx.messageId);
+    const tracked = rewriteLinks(html, (_url, index) => `${trackingBase}/api/v1/t/c/${token}/${index}`, isUnsubscribe);
+    html = addOpenPixel(tracked.html, `${trackingBase}/api/v1/t/o/${token}.gif`);
+    links = tracked.links;
+  } else {
+    links = rewriteLinks(html, null, isUnsubscribe).links;
+  }
+
+  return {
+    email: {
+      messageId: ctx.messageId,
+      storeId: store.id,
+      ruleId: rule.id,
+      kind: 'marketing',
+      from: `"${rule.senderName.replace(/["\\\r\n]/g, '')}" <${rule.senderEmail}>`,
+      to: customer.email,
+      subject: rendered.subject,
+      html,
+      text: rendered.text,
+      // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` to the URL.
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    },
+    links,
+  };
+}
+
+function storeVariables(store: Store): StoreVariables {
+  const locality = [store.region, store.postalCode].filter(Boolean).join(' ');
+  const address = [store.street, store.city, locality, store.country].filter(Boolean).join(', ');
+  const social = Object.entries(store.socialLinks ?? {}).filter(([, url]) => typeof url === 'string' && /^https?:\/\//.test(url));
+  return {
+    name: store.name,
+    // No storefront URL column yet: a "website" entry among the social links serves as one.
+    url: social.find(([network]) => network.toLowerCase() === 'website')?.[1] ?? null,
+    logoUrl: store.logoUrl ?? null,
+    companyName: store.companyName ?? null,
+    address: address || null,
+    phone: store.phone ?? null,
+    socialLinks: social
+      .filter(([network]) => network.toLowerCase() !== 'website')
+      .map(([network, url]) => ({ network: network.charAt(0).toUpperCase() + network.slice(1), url })),
+  };
+}
+
+/** The arming order's lines. Lines may carry `url`/`imageUrl` when the platform sends them. */
+function productVariables(order: Order | null, storeUrl: string | null): ProductVariables[] {
+  if (!order) return [];
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: order.currency });
+  return order.lines.map((line) => {
+    const extra = line as unknown as { url?: unknown; imageUrl?: unknown };
+    const url = typeof extra.url === 'string' ? extra.url : null;
+    return {
+      sku: line.sku,
+      name: line.name ?? line.sku,
+      quantity: line.quantity,
+      price: money.format(line.priceCents / 100),
+      imageUrl: typeof extra.imageUrl === 'string' ? extra.imageUrl : null,
+      url,
+      reorderUrl: url ?? (storeUrl ? `${storeUrl.replace(/\/$/, '')}/search?q=${encodeURIComponent(line.sku)}` : null),
+    };
+  });
+}

@@ -1,0 +1,208 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { NotFoundError } from '@boomerang/domain';
+import { MessageSchema, type EntityManager, type Message } from '@boomerang/persistence';
+import { parseOrThrow } from '@boomerang/stores';
+import { z } from 'zod';
+
+const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 timestamp');
+const common = {
+  MessageID: z.string().min(1, 'must not be empty'),
+  Metadata: z.record(z.string(), z.unknown()).optional(),
+};
+
+/** Postmark's webhook bodies (https://postmarkapp.com/developer/webhooks/webhooks-overview), the fields we use. */
+const postmarkEventSchema = z.discriminatedUnion(
+  'RecordType',
+  [
+    z.looseObject({ RecordType: z.literal('Delivery'), ...common, DeliveredAt: timestamp }),
+    z.looseObject({ RecordType: z.literal('Open'), ...common, ReceivedAt: timestamp }),
+    z.looseObject({ RecordType: z.literal('Click'), ...common, ReceivedAt: timestamp, OriginalLink: z.string().min(1) }),
+    z.looseObject({
+      RecordType: z.literal('Bounce'),
+      ...common,
+      ID: z.union([z.number(), z.string()]),
+      Type: z.string().min(1),
+      BouncedAt: timestamp,
+      Inactive: z.boolean().optional(),
+    }),
+    z.looseObject({ RecordType: z.literal('SpamComplaint'), ...common, ID: z.union([z.number(), z.string()]), BouncedAt: timestamp }),
+    z.looseObject({
+      RecordType: z.literal('SubscriptionChange'),
+      ...common,
+      ChangedAt: timestamp,
+      SuppressSending: z.boolean(),
+      SuppressionReason: z.string().nullish(),
+    }),
+  ],
+  { error: 'must be one of Delivery, Open, Click, Bounce, SpamComplaint, SubscriptionChange' },
+);
+
+export type PostmarkEvent = z.infer<typeof postmarkEventSchema>;
+
+/** Bounce types that mean the address is dead for good (Postmark's bounce type names). */
+const HARD_BOUNCES = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated', 'SpamComplaint']);
+
+export interface EventOutcome {
+  status: 'recorded' | 'duplicate' | 'ignored';
+  type: string;
+  messageId?: string;
+  reason?: string;
+}
+
+/**
+ * Opens, clicks, bounces and subscription changes, from Postmark's webhooks or our own pixel and redirects.
+ * Every event is stored once (unique source + event key), and only a newly stored event changes counters,
+ * suppressions or the customer, so a redelivered webhook changes nothing.
+ */
+export class EmailEventsService {
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** Throws ValidationError naming the bad field; an event for a message we do not know is ignored (200 to Postmark). */
+  async recordPostmark(em: EntityManager, body: unknown): Promise<EventOutcome> {
+    const event = parseOrThrow(postmarkEventSchema, body);
+    const fork = em.fork();
+    const message = await this.findMessage(fork, event);
+    if (!message) return { status: 'ignored', type: event.RecordType, reason: 'unknown_message' };
+    return fork.transactional(async (tx) => {
+      const occurredAt = new Date(occurredAtOf(event));
+      const url = event.RecordType === 'Click' ? event.OriginalLink : null;
+      const stored = await this.store(tx, message, 'postmark', eventKey(event), event.RecordType, url, occurredAt, event);
+      if (!stored) return { status: 'duplicate', type: event.RecordType, messageId: message.id };
+      switch (event.RecordType) {
+        case 'Open':
+          await this.countOpen(tx, message.id, occurredAt);
+          break;
+        case 'Click':
+          await this.countClick(tx, message.id, occurredAt);
+          break;
+        case 'Bounce':
+          if (event.Inactive || HARD_BOUNCES.has(event.Type)) {
+            await tx.execute(`update message set bounced_at = coalesce(bounced_at, ?) where id = ?`, [occurredAt, message.id]);
+            await this.suppress(tx, message, event.Type === 'SpamComplaint' ? 'spam_complaint' : 'hard_bounce');
+          }
+          break;
+        case 'SpamComplaint':
+          await this.suppress(tx, message, 'spam_complaint');
+          await this.setSubscribed(tx, message.customerId, false, occurredAt);
+          break;
+        case 'SubscriptionChange':
+          if (event.SuppressSending) {
+            await this.setSubscribed(tx, message.customerId, false, occurredAt);
+            if (event.SuppressionReason === 'HardBounce' || event.SuppressionReason === 'SpamComplaint') {
+              await this.suppress(tx, message, event.SuppressionReason === 'HardBounce' ? 'hard_bounce' : 'spam_complaint');
+            }
+          } else {
+            // Reactivated in Postmark: the address may be emailed again.
+            await this.setSubscribed(tx, message.customerId, true, occurredAt);
+            await tx.execute(`delete from suppression where store_id = ? and email = ?`, [message.storeId, message.toEmail]);
+          }
+          break;
+        case 'Delivery':
+          break;
+      }
+      return { status: 'recorded', type: event.RecordType, messageId: message.id };
+    });
+  }
+
+  /** Our open pixel (outbox transport). A message that no longer exists is not an error for an image. */
+  async recordOpen(em: EntityManager, messageId: string): Promise<void> {
+    await em.fork().transactional(async (tx) => {
+      const message = await tx.findOne(MessageSchema, { id: messageId });
+      if (!message) return;
+      const now = this.clock();
+      await this.store(tx, message, 'pixel', randomUUID(), 'Open', null, now, {});
+      await this.countOpen(tx, message.id, now);
+    });
+  }
+
+  /** Our click redirect: returns the message's own link at `linkIndex`, never a URL from the request. */
+  async recordClick(em: EntityManager, messageId: string, linkIndex: string): Promise<string> {
+    return em.fork().transactional(async (tx) => {
+      const message = await tx.findOne(MessageSchema, { id: messageId });
+      if (!message) throw new NotFoundError('message', messageId);
+      const index = /^\d{1,4}$/.test(linkIndex) ? Number(linkIndex) : -1;
+      const url = message.links[index];
+      if (!url || !/^https?:\/\//i.test(url)) throw new NotFoundError('link', `${linkIndex} of message ${messageId}`);
+      const now = this.clock();
+      await this.store(tx, message, 'redirect', randomUUID(), 'Click', url, now, { linkIndex: index });
+      await this.countClick(tx, message.id, now);
+      return url;
+    });
+  }
+
+  private async findMessage(em: EntityManager, event: PostmarkEvent): Promise<Message | null> {
+    const metadataId = event.Metadata?.messageId;
+    if (typeof metadataId === 'string' && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+      const byMetadata = await em.findOne(MessageSchema, { id: metadataId });
+      if (byMetadata) return byMetadata;
+    }
+    return em.findOne(MessageSchema, { providerMessageId: event.MessageID });
+  }
+
+  private async store(
+    tx: EntityManager,
+    message: Message,
+    source: string,
+    key: string,
+    type: string,
+    url: string | null,
+    occurredAt: Date,
+    payload: object,
+  ): Promise<boolean> {
+    const rows = await tx.execute<{ id: string }[]>(
+      `insert into message_event (id, store_id, message_id, source, event_key, type, url, occurred_at, payload, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (source, event_key) do nothing returning id`,
+      [randomUUID(), message.storeId, message.id, source, key, type, url, occurredAt, JSON.stringify(payload), this.clock()],
+    );
+    return rows.length > 0;
+  }
+
+  private countOpen(tx: EntityManager, messageId: string, at: Date) {
+    return tx.execute(`update message set open_count = open_count + 1, first_opened_at = coalesce(first_opened_at, ?) where id = ?`, [at, messageId]);
+  }
+
+  private countClick(tx: EntityManager, messageId: string, at: Date) {
+    return tx.execute(`update message set click_count = click_count + 1, first_clicked_at = coalesce(first_clicked_at, ?) where id = ?`, [at, messageId]);
+  }
+
+  private suppress(tx: EntityManager, message: Message, reason: string) {
+    return tx.execute(
+      `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
+      [randomUUID(), message.storeId, message.toEmail, reason, this.clock()],
+    );
+  }
+
+  private setSubscribed(tx: EntityManager, customerId: string, subscribed: boolean, at: Date) {
+    return subscribed
+      ? tx.execute(`update customer set unsubscribed_at = null, updated_at = ? where id = ?`, [this.clock(), customerId])
+      : tx.execute(`update customer set unsubscribed_at = coalesce(unsubscribed_at, ?), opted_in = false, updated_at = ? where id = ?`, [
+          at,
+          this.clock(),
+          customerId,
+        ]);
+  }
+}
+
+function occurredAtOf(event: PostmarkEvent): string {
+  switch (event.RecordType) {
+    case 'Delivery':
+      return event.DeliveredAt;
+    case 'Open':
+    case 'Click':
+      return event.ReceivedAt;
+    case 'Bounce':
+    case 'SpamComplaint':
+      return event.BouncedAt;
+    case 'SubscriptionChange':
+      return event.ChangedAt;
+  }
+}
+
+/** Postmark sends no event id for opens, clicks or deliveries: the same event always carries the same fields. */
+function eventKey(event: PostmarkEvent): string {
+  const parts: unknown[] = [event.RecordType, event.MessageID, occurredAtOf(event)];
+  if (event.RecordType === 'Bounce' || event.RecordType === 'SpamComplaint') parts.push(event.ID);
+  if (event.RecordType === 'Click') parts.push(event.OriginalLink);
+  if (event.RecordType === 'SubscriptionChange') parts.push(event.SuppressSending);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
