@@ -1,11 +1,15 @@
 // `npm run bench`: the stack on loopback (PostgreSQL, a Temporal dev server, the built api and worker as
 // their own processes), then webhook acceptance against the raw signalWithStart ceiling of the same server.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT } from './ensure-temporal.mjs';
 
+const PHASES = (process.env.BENCH_PHASES ?? 'webhook,scale,email').split(',');
+const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
+const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,6 +44,24 @@ function start(name, cmd, args, env = {}) {
   children.push(child);
   return child;
 }
+
+/** Peak resident memory of a child process, sampled from /proc every second while a phase runs. */
+function memorySampler(children) {
+  const peaks = Object.fromEntries(Object.keys(children).map((k) => [k, 0]));
+  const timer = setInterval(() => {
+    for (const [name, child] of Object.entries(children)) {
+      try {
+        const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) * 1024;
+        peaks[name] = Math.max(peaks[name], rss);
+      } catch {
+        /* exited */
+      }
+    }
+  }, 1000);
+  return { stop: () => (clearInterval(timer), peaks) };
+}
+
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -80,14 +102,14 @@ async function main() {
   const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
 
   const [temporalPort, apiPort] = [await freePort(), await freePort()];
-  start('temporal', cli, [
+  const temporal = start('temporal', cli, [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--log-level', 'error',
     ...['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'].flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
   ]);
   spawnSync('node', ['libs/persistence/dist/cli.js', 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
   await waitFor(temporalPort);
   const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1' };
-  start('worker', 'node', ['apps/worker/dist/main.js'], env);
+  const worker = start('worker', 'node', ['apps/worker/dist/main.js'], env);
   start('api', 'node', ['apps/api/dist/main.js'], env);
   await waitFor(apiPort);
   const base = `http://127.0.0.1:${apiPort}/api/v1`;
@@ -99,8 +121,24 @@ async function main() {
     body: JSON.stringify({ name: 'Bench', status: 'active', windowDays: 30, senderName: 'B', senderEmail: 'b@bench.example', subject: 'Hi', bodyHtml: '<p>Hi</p>' }),
   });
 
-  console.log(`\nBoomerang bench: ${REQUESTS} requests per phase, concurrency ${CONCURRENCY}, everything on loopback (2 cores shared)\n`);
+  const memory = memorySampler({ worker, temporal });
   const runId = randomBytes(3).toString('hex');
+  const { Client, Connection } = await import('@temporalio/client');
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  const rawSignalWithStart = (label, n) =>
+    load(label, n, CONCURRENCY, async (i) => {
+      await client.workflow.signalWithStart('retentionWorkflow', {
+        workflowId: `bench-raw/${runId}/${label.length}/${i}`,
+        taskQueue: 'bench-raw-unpolled',
+        args: [{}],
+        signal: 'purchase',
+        signalArgs: [{ orderId: String(i), purchasedAt: new Date().toISOString() }],
+      });
+    });
+
+  if (PHASES.includes('webhook')) {
+  console.log(`\nBoomerang bench: ${REQUESTS} requests per phase, concurrency ${CONCURRENCY}, everything on loopback (2 cores shared)\n`);
   const webhook = await load('webhook accepted (202, 1 rule)', REQUESTS, CONCURRENCY, async (i) => {
     const body = JSON.stringify({
       id: `bench-${runId}-${i}`,
@@ -120,19 +158,7 @@ async function main() {
     await res.arrayBuffer();
   });
 
-  const { Client, Connection } = await import('@temporalio/client');
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
-  const ceiling = await load('raw signalWithStart (ceiling)', REQUESTS, CONCURRENCY, async (i) => {
-    await client.workflow.signalWithStart('retentionWorkflow', {
-      workflowId: `bench-raw/${runId}/${i}`,
-      taskQueue: 'bench-raw-unpolled',
-      args: [{}],
-      signal: 'purchase',
-      signalArgs: [{ orderId: String(i), purchasedAt: new Date().toISOString() }],
-    });
-  });
-  await connection.close();
+  const ceiling = await rawSignalWithStart('raw signalWithStart (ceiling)', REQUESTS);
 
   console.log(`\nwebhook / raw signalWithStart throughput ratio: ${(webhook.rate / ceiling.rate).toFixed(2)}`);
   console.log(`webhook p99 / raw p99: ${(webhook.p99 / ceiling.p99).toFixed(2)}`);
@@ -141,11 +167,122 @@ async function main() {
   const { rows } = await check.query(`select count(*)::int as n, count(dispatched_at)::int as delivered from retention_dispatch`);
   console.log(`purchase signals recorded ${rows[0].n}, delivered ${rows[0].delivered} (every accepted webhook accounted for: ${rows[0].n === REQUESTS})`);
   await check.end();
+  }
+
+  if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart });
+  await connection.close();
+  const peaks = memory.stop();
+  console.log(`\npeak memory: worker ${mib(peaks.worker)}, Temporal dev server ${mib(peaks.temporal)} (target: worker under 1 GiB)`);
+
+  if (PHASES.includes('email')) {
+    console.log('\n--- email rendering and sending (scripts/bench-email.mjs) ---');
+    spawnSync('node', ['scripts/bench-email.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  }
 
   for (const c of children.reverse()) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
   await admin.query(`drop database if exists "${dbName}" with (force)`);
   await admin.end();
+}
+
+const CAN_SPAM = { companyName: 'Bench Inc', street: '1 Loop Road', city: 'Localhost', postalCode: '12345', country: 'US', smartSendingHours: 0 };
+
+async function createStore(base, adminHeaders, name) {
+  const store = await (await fetch(`${base}/stores`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ name }) })).json();
+  await fetch(`${base}/stores/${store.id}`, { method: 'PATCH', headers: adminHeaders, body: JSON.stringify(CAN_SPAM) });
+  return store;
+}
+
+async function draftRule(base, adminHeaders, storeId, sku, window) {
+  const res = await fetch(`${base}/stores/${storeId}/rules`, {
+    method: 'POST',
+    headers: adminHeaders,
+    body: JSON.stringify({ name: `Scale ${sku}`, status: 'draft', skus: [sku], window, senderName: 'Bench', senderEmail: 'b@bench.example', subject: 'Hi {{customer.firstName}}', bodyHtml: '<p>We miss you</p>' }),
+  });
+  return res.json();
+}
+
+/** Customers with one completed order each, made in SQL: `placedAt` is an SQL expression per row (g = 1..n). */
+async function generateCustomers(db, storeId, n, sku, placedAt) {
+  await db.query(
+    `insert into customer (id, store_id, email, first_name, registered, opted_in, created_at, updated_at)
+     select gen_random_uuid(), $1, 'c' || g || '-' || $3 || '@bench.example', 'C' || g, false, true, now(), now()
+     from generate_series(1, $2) g`,
+    [storeId, n, sku.toLowerCase()],
+  );
+  await db.query(
+    `insert into store_order (id, store_id, customer_id, external_id, status, currency, total_cents, lines, placed_at, source_updated_at, received_at)
+     select gen_random_uuid(), c.store_id, c.id, 'o-' || c.email, 'completed', 'USD', 1000,
+            jsonb_build_array(jsonb_build_object('sku', $2::text, 'name', 'Bench', 'quantity', 1, 'priceCents', 1000)),
+            ${placedAt}, now(), now()
+     from (select c.*, row_number() over (order by c.id) as g from customer c where c.store_id = $1) c`,
+    [storeId, sku],
+  );
+}
+
+async function waitUntil(probe, timeoutMs, everyMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart }) {
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  console.log(`\n--- scale: back-fill ${SCALE_CUSTOMERS} customers; ${DUE_SENDS} sends due in one minute ---`);
+
+  // 1) Activation back-fill: every customer's last purchase is inside the 30-day window.
+  const store = await createStore(base, adminHeaders, 'Scale');
+  const t0 = performance.now();
+  await generateCustomers(db, store.id, SCALE_CUSTOMERS, 'SCALE-1', `now() - interval '1 day'`);
+  console.log(`generated ${SCALE_CUSTOMERS} customers and orders in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const rule = await draftRule(base, adminHeaders, store.id, 'SCALE-1', 'P30D');
+  const started = performance.now();
+  await fetch(`${base}/stores/${store.id}/rules/${rule.id}/activate`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ backfill: 'within_window' }) });
+  // Scheduled = the customer's workflow exists with its purchase (the back-fill signals after each enrollment).
+  const count = async () => Number((await db.query(`select count(*) from retention_enrollment where rule_id = $1`, [rule.id])).rows[0].count);
+  let lastLog = 0;
+  const done = await waitUntil(async () => {
+    const n = await count();
+    if (performance.now() - lastLog > 30_000) {
+      lastLog = performance.now();
+      console.log(`  ${n} scheduled after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    return n >= SCALE_CUSTOMERS;
+  }, 30 * 60_000);
+  const backfillSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `back-fill: ${done ? SCALE_CUSTOMERS : await count()} customers scheduled in ${backfillSeconds.toFixed(0)} s ` +
+      `(${(SCALE_CUSTOMERS / backfillSeconds).toFixed(0)} workflows/s; target: 100,000 in under 600 s)`,
+  );
+  const ceiling = await rawSignalWithStart('raw signalWithStart, same server', 2000);
+  console.log(`back-fill rate / raw signalWithStart rate: ${(SCALE_CUSTOMERS / backfillSeconds / ceiling.rate).toFixed(2)}`);
+
+  // 2) Lateness: DUE_SENDS customers whose window ends within the same minute, starting 4 minutes from now.
+  const dueStore = await createStore(base, adminHeaders, 'Due minute');
+  const lead = 240 + Math.ceil(DUE_SENDS / 200);
+  await generateCustomers(db, dueStore.id, DUE_SENDS, 'DUE-1', `now() - interval '1 hour' + make_interval(secs => ${lead} + (c.g % 60))`);
+  const dueRule = await draftRule(base, adminHeaders, dueStore.id, 'DUE-1', 'PT1H');
+  await fetch(`${base}/stores/${dueStore.id}/rules/${dueRule.id}/activate`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ backfill: 'within_window' }) });
+  const sentCount = async () => Number((await db.query(`select count(*) from message where rule_id = $1 and status = 'sent'`, [dueRule.id])).rows[0].count);
+  await waitUntil(async () => (await sentCount()) >= DUE_SENDS, (lead + 600) * 1000, 5000);
+  const { rows } = await db.query(
+    `select count(*)::int as n,
+            percentile_cont(0.5) within group (order by extract(epoch from sent_at - due_at)) as p50,
+            percentile_cont(0.99) within group (order by extract(epoch from sent_at - due_at)) as p99,
+            max(extract(epoch from sent_at - due_at)) as max
+     from message where rule_id = $1 and status = 'sent'`,
+    [dueRule.id],
+  );
+  const r = rows[0];
+  console.log(
+    `due-minute sends: ${r.n}/${DUE_SENDS} sent; lateness p50 ${Number(r.p50).toFixed(1)} s, p99 ${Number(r.p99).toFixed(1)} s, max ${Number(r.max).toFixed(1)} s (target p99 < 60 s)`,
+  );
+  await db.end();
 }
 
 main().catch((err) => {

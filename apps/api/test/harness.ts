@@ -3,7 +3,7 @@ import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openOrm, type MikroORM } from '@boomerang/persistence';
 import { signWebhook } from '@boomerang/stores';
-import { createTestDatabase, startTemporal, TcpProxy, type TestDatabase } from '@boomerang/testing';
+import { createTestDatabase, startTemporal, TcpProxy, temporalCliPath, type TestDatabase } from '@boomerang/testing';
 import { createRetentionWorker } from '@boomerang/retention';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { PostmarkSettings } from '@boomerang/email';
@@ -18,7 +18,7 @@ export interface Stack {
   db: TestDatabase;
   env: TestWorkflowEnvironment;
   orm: MikroORM;
-  worker: Worker;
+  worker: Worker | null;
   workerRun: Promise<void>;
   app: INestApplication;
   baseUrl: string;
@@ -33,6 +33,8 @@ export interface StackOptions {
   postmark?: PostmarkSettings;
   /** Extra api environment, e.g. POSTMARK_WEBHOOK_USER. */
   env?: Record<string, string>;
+  /** false: no in-process worker (a test runs the real worker binary itself). */
+  worker?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -55,14 +57,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const orm = await openOrm(db.url);
   const config = loadApiConfig(envVars);
-  const worker = await createRetentionWorker({
+  const worker = options.worker === false ? null : await createRetentionWorker({
     connection: env.nativeConnection,
     orm,
     lifecycle: RetentionLifecycle.fromClient(env.client),
     settings: { namespace: 'default', publicUrl: config.publicUrl, unsubscribeSecret: config.unsubscribeSecret, postmark: options.postmark ?? null },
     workflowBundle,
   });
-  const workerRun = worker.run();
+  const workerRun = worker ? worker.run() : Promise.resolve();
   const app = await createApiApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -77,9 +79,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporalProxy,
     baseUrl: `http://127.0.0.1:${address.port}`,
     async stop() {
+      if (process.env.RECORD_HISTORIES) await recordHistories(env, process.env.RECORD_HISTORIES);
       await temporalProxy.up();
       await app.close();
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
       await orm.close(true);
       await temporalProxy.down();
@@ -147,4 +150,18 @@ export async function createReadyStore(stack: Stack, name: string, settings: Rec
   const updated = await api(stack, 'PATCH', `/api/v1/stores/${created.body.id}`, { ...CAN_SPAM, ...settings });
   if (updated.status !== 200) throw new Error(`store settings failed: ${JSON.stringify(updated.body)}`);
   return created.body as { id: string; apiKey: string; webhookSecret: string };
+}
+
+/** `RECORD_HISTORIES=dir` saves every workflow history of the run (as `temporal workflow show -o json`) for the replay tests. */
+async function recordHistories(env: TestWorkflowEnvironment, dir: string): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { execFileSync } = await import('node:child_process');
+  await mkdir(dir, { recursive: true });
+  for await (const wf of env.client.workflow.list()) {
+    const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', env.address, '-w', wf.workflowId, '-r', wf.runId, '-o', 'json'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const name = `${wf.type}-${wf.workflowId.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}-${wf.runId.slice(0, 8)}.json`;
+    await writeFile(`${dir}/${name}`, json);
+  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { isPurchase, nextSendingTime, normalizeSku, type OrderStatus } from '@boomerang/domain';
-import type { EmailTransport, TemplateCompiler } from '@boomerang/email';
+import { PermanentDeliveryError, RetryableDeliveryError, type EmailTransport, type TemplateCompiler } from '@boomerang/email';
 import {
   CustomerSchema,
   LockMode,
@@ -42,6 +42,8 @@ export type SkipReason =
 
 /** How long a paused rule's due send waits before the activity looks again (a resume signal wakes it sooner). */
 const PAUSE_RECHECK_MS = 60 * 60_000;
+/** Postmark lists a sent message in its search with a delay; before this, "not found" is not yet an answer. */
+const PROVIDER_INDEX_DELAY_MS = 5 * 60_000;
 
 export function createRetentionActivities(deps: RetentionActivityDeps): RetentionActivities {
   const clock = deps.clock ?? (() => new Date());
@@ -138,11 +140,24 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
         if (message.status !== 'sending') return { done: outcome(message) };
         if (message.transport && !deps.transport.transactional) {
           // An earlier attempt handed this message to the provider and died before recording the answer.
-          // Sending again could deliver it twice; never-twice wins, and the log says why.
-          tx.assign(message, { status: 'failed', reason: 'delivery_unconfirmed' });
-          await settleEnrollment(tx, input);
-          await tx.flush();
-          return { done: outcome(message) };
+          // Ask the provider; resend only once it is certain the message never arrived.
+          const delivered = await deps.transport.findDelivery?.(message.id);
+          if (delivered) {
+            tx.assign(message, { status: 'sent', sentAt: message.handedOverAt ?? clock(), providerMessageId: delivered.providerMessageId });
+            await settleEnrollment(tx, input);
+            await tx.flush();
+            return { done: outcome(message) };
+          }
+          const handedOver = message.handedOverAt?.getTime() ?? 0;
+          if (!deps.transport.findDelivery) {
+            tx.assign(message, { status: 'failed', reason: 'delivery_unconfirmed' });
+            await settleEnrollment(tx, input);
+            await tx.flush();
+            return { done: outcome(message) };
+          }
+          if (clock().getTime() - handedOver < PROVIDER_INDEX_DELAY_MS) {
+            throw new Error(`message ${message.id}: provider has not confirmed the earlier hand-off yet; will ask again`);
+          }
         }
         const rule = await tx.findOne(RetentionRuleSchema, { id: input.ruleId });
         const reason = await skipReason(tx, store, rule, customer, input);
@@ -153,7 +168,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
           return { done: outcome(message) };
         }
         const { email, links } = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: rule!, customer, input });
-        tx.assign(message, { subject: email.subject, transport: deps.transport.name, links });
+        tx.assign(message, { subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing', handedOverAt: clock() });
         if (deps.transport.transactional) {
           const receipt = await deps.transport.send(email, tx);
           tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });
@@ -171,21 +186,21 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       try {
         receipt = await deps.transport.send(decided.email, em);
       } catch (err) {
-        // Delivery errors from transports carry `permanent` (never retry) or `retrySafe` (the provider
-        // answered that it did not accept the message, e.g. 429). Anything else, a timeout above all, is
-        // ambiguous: the claim stays, and the retry records delivery_unconfirmed instead of risking a duplicate.
-        const permanent = err as { permanent?: boolean; retrySafe?: boolean; reason?: string; message: string };
-        if (!permanent.permanent) {
-          if (permanent.retrySafe) await em.nativeUpdate(MessageSchema, { id: decided.messageId }, { transport: null });
+        if (err instanceof RetryableDeliveryError) {
+          // The provider answered that it did not take the message: release the claim so the retry sends.
+          await em.nativeUpdate(MessageSchema, { id: decided.messageId, status: 'sending' }, { transport: null, handedOverAt: null });
           throw err;
         }
+        if (!(err instanceof PermanentDeliveryError)) throw err; // unconfirmed: the claim stays, the retry asks the provider
         return em.transactional(async (tx) => {
           const message = await tx.findOneOrFail(MessageSchema, { id: decided.messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          tx.assign(message, { status: 'failed', reason: permanent.reason ?? 'permanent_failure' });
-          await tx.execute(
-            `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
-            [randomUUID(), store.id, customer.email, permanent.reason ?? 'permanent_failure', clock()],
-          );
+          tx.assign(message, { status: 'failed', reason: err.reason });
+          if (err.suppress) {
+            await tx.execute(
+              `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
+              [randomUUID(), store.id, customer.email, err.reason, clock()],
+            );
+          }
           await settleEnrollment(tx, input);
           await tx.flush();
           return outcome(message);

@@ -66,7 +66,7 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
       (r) => r.order_id && (input.includeOverdue || new Date(r.placed_at!).getTime() + rule.windowSeconds * 1000 > now),
     );
     await inParallel(due, concurrency, async (row) => {
-      await enroll(rule, row);
+      // Signal first: an enrollment row then means "scheduled in Temporal" (a retried page re-signals harmlessly).
       await deps.lifecycle.recordPurchase({
         storeId: rule.storeId,
         ruleId: rule.id,
@@ -76,6 +76,7 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
         orderId: row.order_id!,
         purchasedAt: new Date(row.placed_at!),
       });
+      await enroll(rule, row);
       Context.current().heartbeat();
     });
     return { rows, processed: due.length };

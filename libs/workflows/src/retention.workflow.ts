@@ -23,7 +23,8 @@ import {
 import { RETENTION_STATE_ATTRIBUTE } from './search-attributes.js';
 
 const { sendRetentionMessage } = proxyActivities<RetentionActivities>({
-  startToCloseTimeout: '1 minute',
+  // Bounds how long a send lost with its worker stays unnoticed; a send takes well under a second.
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -21,6 +21,8 @@ export const MessageSchema = defineEntity({
     subject: p.text().nullable(),
     transport: p.string().nullable(),
     providerMessageId: p.string().nullable(),
+    /** When the last attempt handed the message to an external provider (Postmark): bounds the wait for its index. */
+    handedOverAt: p.datetime().nullable(),
     kind: p.string().default('marketing'),
     dueAt: p.datetime(),
     openCount: p.integer().default(0),
