@@ -42,6 +42,8 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     connection: parts.connection,
     namespace: parts.settings.namespace,
     taskQueue: RETENTION_TASK_QUEUE,
+    // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires.
+    maxCachedWorkflows: 1_000,
     ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: compiledWorkflowsPath() }),
     activities: {
       ...createRetentionActivities({

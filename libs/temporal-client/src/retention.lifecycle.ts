@@ -10,6 +10,7 @@ import {
   RULE_ID_ATTRIBUTE,
   STORE_ID_ATTRIBUTE,
   type RetentionSnapshot,
+  type RetentionState,
   type RetentionWorkflowInput,
   type RuleChangedSignal,
   type RuleSyncInput,
@@ -62,7 +63,8 @@ export class RetentionLifecycle {
     return workflowId;
   }
 
-  private startOptions(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'>) {
+  /** `state` is what the workflow will enter on its first task; it adopts it without an upsert. */
+  private startOptions(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'>, state: RetentionState = 'armed') {
     return {
       workflowId: retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email),
       taskQueue: RETENTION_TASK_QUEUE,
@@ -73,13 +75,14 @@ export class RetentionLifecycle {
           customerId: cmd.customerId,
           email: cmd.email,
           windowSeconds: cmd.windowSeconds,
+          startState: state,
         },
       ] as [RetentionWorkflowInput],
       typedSearchAttributes: [
         { key: STORE_ID_ATTRIBUTE, value: cmd.storeId },
         { key: RULE_ID_ATTRIBUTE, value: cmd.ruleId },
         { key: CUSTOMER_ATTRIBUTE, value: cmd.email },
-        { key: RETENTION_STATE_ATTRIBUTE, value: 'waiting' },
+        { key: RETENTION_STATE_ATTRIBUTE, value: state },
       ],
     };
   }

@@ -14,6 +14,8 @@ export interface RetentionWorkflowInput {
   customerId: string;
   email: string;
   windowSeconds: number;
+  /** The BoomerangRetentionState the run was started with; absent in runs started before it existed. */
+  startState?: RetentionState;
   /** Carried across continue-as-new; absent on a first start. */
   carry?: RetentionCarry;
 }

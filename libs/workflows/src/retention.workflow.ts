@@ -46,7 +46,11 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
   let spentOrderId = input.carry?.spentOrderId;
   let paused = input.carry?.paused ?? false;
   let deleted = false;
-  let state: RetentionState = 'waiting';
+  // The client starts a workflow with the state search attribute it will enter (armed, for a purchase) and says so
+  // in `startState`: adopting it saves every new workflow an upsert, a large share of a back-fill's server cost.
+  // Versioned by input rather than patched(): runs started without the field replay as before, and patched()
+  // would itself upsert TemporalChangeVersion, the very write this removes.
+  let state: RetentionState = input.startState ?? 'waiting';
   let nextSendAt: number | null = null;
   let changes = 0;
 
@@ -155,6 +159,7 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
       await continueAsNew<typeof retentionWorkflow>({
         ...input,
         windowSeconds: windowMs / 1000,
+        startState: state,
         carry: { cycle, purchases, lastMessage, spentOrderId, paused },
       });
     }
