@@ -170,7 +170,7 @@ async function main() {
   await check.end();
   }
 
-  if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart });
+  if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, address: env.TEMPORAL_ADDRESS });
   await connection.close();
   const peaks = memory.stop();
   console.log(`\npeak memory: worker ${mib(peaks.worker)}, Temporal dev server ${mib(peaks.temporal)} (target: worker under 1 GiB)`);
@@ -231,7 +231,14 @@ async function waitUntil(probe, timeoutMs, everyMs = 2000) {
   }
 }
 
-async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart }) {
+/** Workflow tasks waiting on the retention queue: a workflow's timer exists only once its first task ran. */
+function workflowBacklog(cli, address) {
+  const out = spawnSync(cli, ['task-queue', 'describe', '--address', address, '--task-queue', 'retention'], { encoding: 'utf8' }).stdout ?? '';
+  const row = out.split('\n').find((l) => /^\s*UNVERSIONED\s+workflow\s/.test(l));
+  return row ? Number(row.trim().split(/\s+/)[2]) : Number.NaN;
+}
+
+async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, address }) {
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   console.log(`\n--- scale: back-fill ${SCALE_CUSTOMERS} customers; ${DUE_SENDS} sends due in one minute ---`);
@@ -255,9 +262,19 @@ async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart })
     }
     return n >= SCALE_CUSTOMERS;
   }, 30 * 60_000);
+  const signalledSeconds = (performance.now() - started) / 1000;
+  console.log(`back-fill: ${done ? SCALE_CUSTOMERS : await count()} customers signalled (signalWithStart done) in ${signalledSeconds.toFixed(0)} s`);
+  await waitUntil(async () => {
+    const backlog = workflowBacklog(cli, address);
+    if (performance.now() - lastLog > 30_000) {
+      lastLog = performance.now();
+      console.log(`  workflow-task backlog ${backlog} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    return backlog === 0;
+  }, 60 * 60_000, 5000);
   const backfillSeconds = (performance.now() - started) / 1000;
   console.log(
-    `back-fill: ${done ? SCALE_CUSTOMERS : await count()} customers scheduled in ${backfillSeconds.toFixed(0)} s ` +
+    `back-fill: ${SCALE_CUSTOMERS} customers scheduled (every first workflow task done, timers running) in ${backfillSeconds.toFixed(0)} s ` +
       `(${(SCALE_CUSTOMERS / backfillSeconds).toFixed(0)} workflows/s; target: 100,000 in under 600 s)`,
   );
   const ceiling = await rawSignalWithStart('raw signalWithStart, same server', 2000);

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openOrm, type MikroORM } from '@boomerang/persistence';
 import { signWebhook } from '@boomerang/stores';
 import { createTestDatabase, startTemporal, TcpProxy, temporalCliPath, type TestDatabase } from '@boomerang/testing';
-import { createRetentionWorker } from '@boomerang/retention';
+import { createRetentionWorker, type RetentionWorkers } from '@boomerang/retention';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { PostmarkSettings } from '@boomerang/email';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ export interface Stack {
   db: TestDatabase;
   env: TestWorkflowEnvironment;
   orm: MikroORM;
-  worker: Worker | null;
+  worker: RetentionWorkers | null;
   workerRun: Promise<void>;
   app: INestApplication;
   baseUrl: string;

@@ -206,6 +206,54 @@ describe('retention rules over their life', () => {
     expect(ruleStats).toMatchObject({ sent: 1, conversions: 1, revenue: 120.5 });
   });
 
+  it('test-sends a rule to any address with a chosen customer\'s data, without touching logs or stats', async () => {
+    const store = await createReadyStore(stack, 'Test sends');
+    const r = await rule(store, { status: 'draft', subject: 'Hi {{customer.firstName}}' });
+    const customer = await buy(store, 't-1', 'real@x.example');
+    const res = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/test-send`, { to: 'owner@shop.example', customerId: customer.customerId });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ to: 'owner@shop.example', subject: '[Test] Hi Sam', transport: 'outbox', customerEmail: 'real@x.example' });
+    const outbox = (await api(stack, 'GET', `/api/v1/stores/${store.id}/outbox`)).body.emails;
+    expect(outbox.map((e: { to: string }) => e.to)).toEqual(['owner@shop.example']);
+    expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/stats`)).body).toMatchObject({ sent: 0, skipped: 0 });
+    const bad = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/test-send`, { to: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].field).toBe('to');
+  });
+
+  it('holds a send that falls due in quiet hours until the store\'s next sending hour', async () => {
+    const hour = new Date().getUTCHours();
+    // Sending hours that exclude the current UTC hour: the next allowed time is the start of the next hour.
+    const start = (hour + 1) % 24;
+    const store = await createReadyStore(stack, 'Quiet', { timezone: 'UTC', sendingHours: { start, end: (hour + 2) % 24 }, smartSendingHours: 0 });
+    const r = await rule(store, { window: 'PT1S' });
+    await buy(store, 'q-1', 'quiet@x.example');
+    const deferred = await eventually(async () => {
+      const snap = await snapshot(store, r.id, 'quiet@x.example');
+      return snap.state === 'armed' && snap.nextSendAt && Date.parse(snap.nextSendAt) > Date.now() + 1_000 ? snap : undefined;
+    });
+    const next = new Date();
+    next.setUTCHours(start, 0, 0, 0);
+    if (next.getTime() <= Date.now()) next.setUTCDate(next.getUTCDate() + 1);
+    expect(deferred.nextSendAt).toBe(next.toISOString());
+    expect((await logs(store, 'sent')).items).toEqual([]);
+    expect((await logs(store, 'skipped')).items).toEqual([]);
+  });
+
+  it('a customer that vanished before the send is logged and skipped, never a failed workflow', async () => {
+    const store = await createReadyStore(stack, 'Vanished', { smartSendingHours: 0 });
+    const r = await rule(store, { window: 'PT2S' });
+    const bought = await buy(store, 'v-1', 'gone@x.example');
+    await stack.orm.em.fork().execute(`delete from customer where id = ?`, [bought.customerId]);
+    const snap = await eventually(async () => {
+      const s = await snapshot(store, r.id, 'gone@x.example');
+      return s.lastMessage ? s : undefined;
+    });
+    expect(snap).toMatchObject({ state: 'waiting', lastMessage: { status: 'skipped', reason: 'unknown_customer' } });
+    const description = await stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, r.id, 'gone@x.example')).describe();
+    expect(description.status.name).toBe('RUNNING');
+  });
+
   it('pages logs with a cursor, in time order, within a date range', async () => {
     const store = await createReadyStore(stack, 'Paging');
     await rule(store, { window: 'PT1H' });

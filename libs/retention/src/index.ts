@@ -9,3 +9,4 @@ export * from './retention-worker.js';
 export * from './email-events.service.js';
 export * from './tracking-token.js';
 export * from './rule-sync.activities.js';
+export * from './test-send.activities.js';

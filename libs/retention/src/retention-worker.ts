@@ -3,9 +3,10 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
 import type { MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
-import { RETENTION_TASK_QUEUE } from '@boomerang/workflows';
+import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE } from '@boomerang/workflows';
 import { createRetentionActivities } from './retention.activities.js';
 import { createRuleSyncActivities } from './rule-sync.activities.js';
+import { createTestSendActivities } from './test-send.activities.js';
 import { UnsubscribeTokens } from './unsubscribe-token.js';
 
 const require = createRequire(import.meta.url);
@@ -37,23 +38,48 @@ export interface RetentionWorkerParts {
   transport?: EmailTransport;
 }
 
-export async function createRetentionWorker(parts: RetentionWorkerParts): Promise<Worker> {
-  return Worker.create({
+/** The worker process's two pollers: customers' retention workflows, and rule-wide operations. */
+export interface RetentionWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createRetentionWorker(parts: RetentionWorkerParts): Promise<RetentionWorkers> {
+  const sendDeps = {
+    orm: parts.orm,
+    transport: parts.transport ?? transportFor(parts.settings),
+    templates: new TemplateCompiler(),
+    unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
+    publicUrl: parts.settings.publicUrl,
+  };
+  const common = {
     connection: parts.connection,
     namespace: parts.settings.namespace,
+    ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: compiledWorkflowsPath() }),
+  };
+  const customers = await Worker.create({
+    ...common,
     taskQueue: RETENTION_TASK_QUEUE,
     // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires.
-    maxCachedWorkflows: 1_000,
-    ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: compiledWorkflowsPath() }),
+    maxCachedWorkflows: 250,
+    activities: createRetentionActivities(sendDeps),
+  });
+  const rules = await Worker.create({
+    ...common,
+    taskQueue: RULES_TASK_QUEUE,
+    maxCachedWorkflows: 50,
     activities: {
-      ...createRetentionActivities({
-        orm: parts.orm,
-        transport: parts.transport ?? transportFor(parts.settings),
-        templates: new TemplateCompiler(),
-        unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
-        publicUrl: parts.settings.publicUrl,
-      }),
+      ...createTestSendActivities(sendDeps),
       ...createRuleSyncActivities({ orm: parts.orm, lifecycle: parts.lifecycle }),
     },
   });
+  return {
+    async run() {
+      await Promise.all([customers.run(), rules.run()]);
+    },
+    shutdown() {
+      customers.shutdown();
+      rules.shutdown();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, isEmail, NotFoundError, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
-import { RetentionRuleSchema, StoreSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
+import { CustomerSchema, RetentionRuleSchema, StoreSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
 import type { TemplateCompiler } from '@boomerang/email';
 import { missingCanSpamFields, parseOrThrow } from '@boomerang/stores';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
@@ -30,6 +30,10 @@ export const updateRuleSchema = createRuleSchema.omit({ status: true, backfill: 
 
 export const activateRuleSchema = z
   .object({ backfill: z.enum(['within_window', 'include_overdue', 'none']).default('within_window') })
+  .strict();
+
+export const testSendSchema = z
+  .object({ to: z.string().refine(isEmail, 'must be an email address'), customerId: z.uuid().optional() })
   .strict();
 
 export type BackfillChoice = z.infer<typeof activateRuleSchema>['backfill'];
@@ -127,6 +131,17 @@ export class RulesService {
     if (resuming) await this.sync(rule, 'broadcast', { change: { status: 'active' } });
     else if (backfill !== 'none') await this.sync(rule, 'backfill', { includeOverdue: backfill === 'include_overdue' });
     return rule;
+  }
+
+  /** Sends the rule, rendered with a chosen customer's data, to any address; not logged as a retention message. */
+  async testSend(em: EntityManager, storeId: string, ruleId: string, body: unknown) {
+    const input = parseOrThrow(testSendSchema, body);
+    const rule = await this.get(em, storeId, ruleId);
+    if (input.customerId && !(await em.findOne(CustomerSchema, { id: input.customerId, storeId }))) {
+      throw ValidationError.field('customerId', 'is not a customer of this store');
+    }
+    if (!this.lifecycle) throw new DomainError('conflict', 'test sends need the worker');
+    return this.lifecycle.testSend({ storeId, ruleId: rule.id, to: input.to.trim(), customerId: input.customerId });
   }
 
   /** Holds every pending send and keeps the schedules. */

@@ -6,6 +6,7 @@ import {
   ruleChangedSignal,
   RETENTION_STATE_ATTRIBUTE,
   RETENTION_TASK_QUEUE,
+  RULES_TASK_QUEUE,
   retentionSnapshotQuery,
   RULE_ID_ATTRIBUTE,
   STORE_ID_ATTRIBUTE,
@@ -14,6 +15,8 @@ import {
   type RetentionWorkflowInput,
   type RuleChangedSignal,
   type RuleSyncInput,
+  type TestSendInput,
+  type TestSendResult,
 } from '@boomerang/workflows';
 import { retentionWorkflowId } from './retention-ids.js';
 
@@ -128,7 +131,7 @@ export class RetentionLifecycle {
     try {
       await this.client.workflow.start('ruleSyncWorkflow', {
         workflowId,
-        taskQueue: RETENTION_TASK_QUEUE,
+        taskQueue: RULES_TASK_QUEUE,
         args: [input],
         typedSearchAttributes: [
           { key: STORE_ID_ATTRIBUTE, value: input.storeId },
@@ -139,6 +142,16 @@ export class RetentionLifecycle {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     return workflowId;
+  }
+
+  /** Renders a rule with one customer's data and sends it to `to`, on the worker; waits for the result. */
+  async testSend(input: TestSendInput): Promise<TestSendResult> {
+    return this.client.workflow.execute('testSendWorkflow', {
+      workflowId: `test-send/${input.ruleId}/${Date.now().toString(36)}`,
+      taskQueue: RULES_TASK_QUEUE,
+      args: [input],
+      workflowExecutionTimeout: '2 minutes',
+    });
   }
 
   /** Waits for a rule sync to finish; returns how many customers it processed. */

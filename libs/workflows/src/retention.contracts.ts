@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const RETENTION_TASK_QUEUE = 'retention';
+/** Rule-wide operations and test sends: their own queue, so a backlog of customer workflows cannot starve them. */
+export const RULES_TASK_QUEUE = 'retention-rules';
 
 /**
  * waiting: no unspent purchase to count from; armed: counting down to a send; paused: the rule is paused
@@ -84,4 +86,25 @@ export type SendRetentionMessageResult = SentMessage | { deferred: string; until
 /** Activities the retention workflow calls; implemented by `createRetentionActivities` in @boomerang/retention. */
 export interface RetentionActivities {
   sendRetentionMessage(input: SendRetentionMessageInput): Promise<SendRetentionMessageResult>;
+}
+
+/** A merchant's preview: the rule rendered with one customer's data, sent to any address, recorded nowhere else. */
+export interface TestSendInput {
+  storeId: string;
+  ruleId: string;
+  to: string;
+  /** Whose data fills the template; without one, the store's most recent customer. */
+  customerId?: string;
+}
+
+export interface TestSendResult {
+  to: string;
+  subject: string;
+  transport: string;
+  providerMessageId: string;
+  customerEmail: string;
+}
+
+export interface TestSendActivities {
+  sendTestMessage(input: TestSendInput): Promise<TestSendResult>;
 }

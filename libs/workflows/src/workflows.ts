@@ -1,3 +1,4 @@
 // The worker's bundle entry: every workflow the retention task queue runs.
 export { retentionWorkflow } from './retention.workflow.js';
 export { ruleSyncWorkflow } from './rule-sync.workflow.js';
+export { testSendWorkflow } from './test-send.workflow.js';

@@ -20,3 +20,15 @@ export async function authorizeStore(stores: StoresService, adminKey: string, em
 export function requireAdmin(adminKey: string, req: Request): void {
   if (bearer(req) !== adminKey) throw new UnauthorizedError('this endpoint needs the admin API key (Authorization: Bearer <ADMIN_API_KEY>)');
 }
+
+/** A request-scoped EntityManager and the store the caller may act on: the first two lines of every store route. */
+export async function openStore(
+  orm: { em: { fork(): EntityManager } },
+  stores: StoresService,
+  adminKey: string,
+  req: Request,
+  storeId: string,
+): Promise<{ em: EntityManager; store: Store }> {
+  const em = orm.em.fork();
+  return { em, store: await authorizeStore(stores, adminKey, em, req, storeId) };
+}

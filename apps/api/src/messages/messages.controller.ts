@@ -4,7 +4,7 @@ import { MikroORM } from '@boomerang/persistence';
 import { MessageLogService, type LogKind, type LogQuery } from '@boomerang/retention';
 import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
-import { authorizeStore } from '../common/store-access.js';
+import { openStore } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -39,40 +39,39 @@ export class MessagesController {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
+  private open(req: Request, storeId: string) {
+    return openStore(this.orm, this.stores, this.config.adminApiKey, req, storeId);
+  }
+
   /** Pending, sent, skipped and conversion logs: `from`/`to` (ISO dates), `ruleId`, `limit`, `cursor` from the last page. */
   @Get('logs/:kind')
   async logs(@Req() req: Request, @Param('storeId') storeId: string, @Param('kind') kind: string, @Query() q: Record<string, string>) {
     if (!LOG_KINDS.includes(kind as LogKind)) throw ValidationError.field('kind', `must be one of ${LOG_KINDS.join(', ')}`);
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     return this.log.log(em, kind as LogKind, store.id, logQuery(q));
   }
 
   @Get('stats')
   async stats(@Req() req: Request, @Param('storeId') storeId: string, @Query('ruleId') ruleId?: string) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     return this.log.stats(em, store.id, logQuery({ ruleId }).ruleId);
   }
 
   @Get('messages/pending')
   async pending(@Req() req: Request, @Param('storeId') storeId: string, @Query() q: Record<string, string>) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     return { pending: (await this.log.log(em, 'pending', store.id, logQuery(q))).items };
   }
 
   @Get('messages/sent')
   async sent(@Req() req: Request, @Param('storeId') storeId: string, @Query() q: Record<string, string>) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     return { sent: (await this.log.log(em, 'sent', store.id, logQuery(q))).items };
   }
 
   @Get('outbox')
   async outbox(@Req() req: Request, @Param('storeId') storeId: string, @Query('limit') limit?: string) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     const emails = await this.log.outbox(em, store.id, limitOf(limit));
     return {
       emails: emails.map((e) => ({ id: e.id, messageId: e.messageId, to: e.toAddress, from: e.fromAddress, subject: e.subject, createdAt: e.createdAt })),
@@ -81,8 +80,7 @@ export class MessagesController {
 
   @Get('outbox/:emailId')
   async outboxEmail(@Req() req: Request, @Param('storeId') storeId: string, @Param('emailId') emailId: string) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await this.open(req, storeId);
     return this.log.outboxEmail(em, store.id, emailId);
   }
 }
