@@ -88,8 +88,9 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     if (missingCanSpamFields(store).length) return 'can_spam_incomplete';
     // The database may know a purchase whose signal has not reached the workflow yet.
     const newer = await em.execute<{ status: string; lines: { sku: string }[] }[]>(
-      `select status, lines from store_order where customer_id = ? and placed_at > ?`,
-      [customer.id, new Date(input.armedBy.purchasedAt)],
+      // Millisecond precision on our side, microseconds in PostgreSQL: the arming order itself is never "newer".
+      `select status, lines from store_order where customer_id = ? and id <> ? and placed_at > ?`,
+      [customer.id, input.armedBy.orderId, new Date(input.armedBy.purchasedAt)],
     );
     const wanted = new Set(rule.skus.map(normalizeSku));
     const matches = newer.some(
