@@ -164,7 +164,7 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   mkdirSync(DATA, { recursive: true });
-  say('build', 'building api, worker and dashboard (cached after the first run)');
+  say('build', 'building api, worker and dashboard (incremental after the first run)');
   step('build', 'nx', ['run-many', '-t', 'build', '--projects=api,worker,dashboard', '--output-style=static']);
   const databaseUrl = await startPostgres();
   step('migrate', 'node', ['libs/persistence/dist/cli.js', 'migrate'], { DATABASE_URL: databaseUrl });
