@@ -7,10 +7,8 @@ import {
   RETENTION_STATE_ATTRIBUTE,
   RETENTION_TASK_QUEUE,
   RULES_TASK_QUEUE,
-  retentionSnapshotQuery,
   RULE_ID_ATTRIBUTE,
   STORE_ID_ATTRIBUTE,
-  type RetentionSnapshot,
   type RetentionState,
   type RetentionWorkflowInput,
   type RuleChangedSignal,
@@ -154,26 +152,11 @@ export class RetentionLifecycle {
     });
   }
 
-  /** Waits for a rule sync to finish; returns how many customers it processed. */
-  async ruleSyncResult(workflowId: string): Promise<number> {
-    return this.client.workflow.getHandle(workflowId).result();
-  }
-
   private async ignoreMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
-  /** The running workflow's view, or null when there is none. */
-  async snapshot(storeId: string, ruleId: string, email: string): Promise<RetentionSnapshot | null> {
-    try {
-      return await this.client.workflow.getHandle(retentionWorkflowId(storeId, ruleId, email)).query(retentionSnapshotQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from
 import { MikroORM, type Store } from '@boomerang/persistence';
 import { missingCanSpamFields, StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
-import { authorizeStore, requireAdmin } from '../common/store-access.js';
+import { openStore, requireAdmin } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -58,13 +58,12 @@ export class StoresController {
 
   @Patch(':storeId')
   async update(@Req() req: Request, @Param('storeId') storeId: string, @Body() body: unknown) {
-    const em = this.orm.em.fork();
-    const store = await authorizeStore(this.stores, this.config.adminApiKey, em, req, storeId);
+    const { em, store } = await openStore(this.orm, this.stores, this.config.adminApiKey, req, storeId);
     return storeView(await this.stores.update(em, store, body));
   }
 
   @Get(':storeId')
   async get(@Req() req: Request, @Param('storeId') storeId: string) {
-    return storeView(await authorizeStore(this.stores, this.config.adminApiKey, this.orm.em.fork(), req, storeId));
+    return storeView((await openStore(this.orm, this.stores, this.config.adminApiKey, req, storeId)).store);
   }
 }
