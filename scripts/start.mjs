@@ -110,6 +110,8 @@ async function startTemporal() {
       '--port', String(TEMPORAL_PORT),
       '--ui-port', String(TEMPORAL_UI_PORT),
       '--db-filename', dbFilename,
+      // WAL lets readers run beside the single writer; the dev server's SQLite is then ~1.5x faster (see README).
+      '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ]);

@@ -1,5 +1,4 @@
-import { retentionWorkflowId } from '@boomerang/temporal-client';
-import { retentionSnapshotQuery } from '@boomerang/workflows';
+import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
 import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
 
 type Store = { id: string; apiKey: string; webhookSecret: string };
@@ -41,7 +40,7 @@ describe('retention rules over their life', () => {
     return res.body;
   };
   const snapshot = (store: Store, ruleId: string, email: string) =>
-    stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, ruleId, email)).query(retentionSnapshotQuery);
+    RetentionLifecycle.fromClient(stack.env.client).snapshot({ storeId: store.id, ruleId, email });
   const logs = async (store: Store, kind: string, query = '') =>
     (await api(stack, 'GET', `/api/v1/stores/${store.id}/logs/${kind}${query}`)).body;
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -119,6 +118,16 @@ describe('retention rules over their life', () => {
     expect((await api(stack, 'DELETE', `/api/v1/stores/${store.id}/rules/${r.id}`)).status).toBe(204);
     const handle = stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, r.id, 'del@x.example'));
     await expect(handle.result()).resolves.toBeUndefined();
+    const ended = await handle.describe();
+    // A refund after the end is a control signal: it must not revive the workflow.
+    await buy(store, 'd-2', 'del@x.example', { status: 'refunded', updatedAt: new Date(Date.now() + 2000).toISOString() });
+    await eventually(async () => {
+      const [row] = await stack.orm.em.fork().execute(`select count(*)::int as n from retention_dispatch where kind = 'revoke' and dispatched_at is not null and rule_id = ?`, [r.id]);
+      return row.n === 1;
+    });
+    const after = await stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, r.id, 'del@x.example')).describe();
+    expect(after.runId).toBe(ended.runId);
+    expect(after.status.name).toBe('COMPLETED');
     expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/rules`)).body.rules).toEqual([]);
     expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/rules/${r.id}`)).status).toBe(404);
     const stats = (await api(stack, 'GET', `/api/v1/stores/${store.id}/stats`)).body;
@@ -138,7 +147,15 @@ describe('retention rules over their life', () => {
       return items.length ? items : undefined;
     });
     expect(pending.map((p: { email: string }) => p.email)).toEqual(['inside@x.example']);
-    await eventually(async () => (await snapshot(store, withinOnly.id, 'inside@x.example')).state === 'armed');
+    const held = await eventually(async () => {
+      const s = await snapshot(store, withinOnly.id, 'inside@x.example');
+      return s.state === 'armed' ? s : undefined;
+    });
+    // Nothing to do for an hour: the server holds the workflow's start until the send falls due.
+    expect(held.nextSendAt).toBe(pending[0].scheduledFor);
+    const description = await stack.env.client.workflow.getHandle(retentionWorkflowId(store.id, withinOnly.id, 'inside@x.example')).describe();
+    expect(Math.abs(description.executionTime!.getTime() - Date.parse(held.nextSendAt!))).toBeLessThan(5_000);
+    expect(description.historyLength).toBe(1); // started, with the purchase in its input: no workflow task has run
 
     // Imported or SQL-made orders carry microseconds, which JavaScript dates cannot: the send must still go out.
     await stack.orm.em.fork().execute(`update store_order set placed_at = placed_at + interval '123 microseconds' where external_id = 'b-2'`);

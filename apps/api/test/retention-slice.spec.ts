@@ -1,5 +1,4 @@
-import { retentionWorkflowId } from '@boomerang/temporal-client';
-import { retentionSnapshotQuery } from '@boomerang/workflows';
+import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
 import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
 
 describe('first retention slice, end to end', () => {
@@ -68,18 +67,27 @@ describe('first retention slice, end to end', () => {
     );
     expect(second.status).toBe(202);
     const snapshot = await eventually(async () => {
-      const s = await stack.env.client.workflow.getHandle(workflowId).query(retentionSnapshotQuery);
+      const s = await RetentionLifecycle.fromClient(stack.env.client).snapshot({ storeId: store.id, ruleId: rule.body.id, email: 'jane.doe@example.com' });
       return s.lastPurchase?.orderId === second.body.orderId ? s : undefined;
     });
     expect(snapshot.state).toBe('armed');
     expect(Date.parse(snapshot.nextSendAt!)).toBe(secondAt.getTime() + 4_000);
 
+    // The send reads the store, rule, customer and order; it must never write them back (xmin: the last writer).
+    const versions = async () =>
+      (await stack.orm.em.fork().execute(
+        `select (select xmin::text from store where id = ?) as store, (select xmin::text from retention_rule where id = ?) as rule,
+                (select xmin::text from customer where id = ?) as customer, (select xmin::text from store_order where id = ?) as "order"`,
+        [store.id, rule.body.id, second.body.customerId, second.body.orderId],
+      ))[0];
+    const before = await versions();
     const sent = await eventually(async () => {
       const res = await api(stack, 'GET', `/api/v1/stores/${store.id}/messages/sent`, undefined, store.apiKey);
       return res.body.sent.length ? res.body.sent : undefined;
     });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ status: 'sent', email: 'jane.doe@example.com', subject: 'Running low, Jane?', transport: 'outbox' });
+    expect(await versions()).toEqual(before);
     // Sent no earlier than the window after the *second* purchase.
     expect(Date.parse(sent[0].sentAt)).toBeGreaterThanOrEqual(secondAt.getTime() + 4_000);
 
@@ -94,7 +102,7 @@ describe('first retention slice, end to end', () => {
     // After the send the customer waits for the next purchase: nothing pending, and no second message.
     const after = await api(stack, 'GET', `/api/v1/stores/${store.id}/messages/pending`, undefined, store.apiKey);
     expect(after.body.pending).toEqual([]);
-    const state = await stack.env.client.workflow.getHandle(workflowId).query(retentionSnapshotQuery);
+    const state = await RetentionLifecycle.fromClient(stack.env.client).snapshot({ storeId: store.id, ruleId: rule.body.id, email: 'jane.doe@example.com' });
     expect(state).toMatchObject({ state: 'waiting', cycle: 2, lastMessage: { status: 'sent' } });
     await new Promise((r) => setTimeout(r, 1_500));
     const again = await api(stack, 'GET', `/api/v1/stores/${store.id}/messages/sent`, undefined, store.apiKey);

@@ -24,11 +24,12 @@ export interface ComposedRetentionEmail {
 export async function composeRetentionEmail(
   deps: ComposeDeps,
   em: EntityManager,
-  ctx: { messageId: string; store: Store; rule: RetentionRule; customer: Customer; input: SendRetentionMessageInput },
+  ctx: { messageId: string; store: Store; rule: RetentionRule; customer: Customer; input: SendRetentionMessageInput; order?: Order | null },
 ): Promise<ComposedRetentionEmail> {
   const { store, rule, customer, input } = ctx;
   const unsubscribeUrl = `${deps.publicUrl}/api/v1/unsubscribe/${deps.unsubscribe.issue(store.id, customer.id)}`;
-  const order = await em.findOne(OrderSchema, { id: input.armedBy.orderId, storeId: store.id });
+  // The caller may already hold the arming order (read with everything else the send needs, in one query).
+  const order = ctx.order !== undefined ? ctx.order : await em.findOne(OrderSchema, { id: input.armedBy.orderId, storeId: store.id });
   const storeVars = storeVariables(store);
   const products = productVariables(order, storeVars.url);
   const context: RenderContext = {

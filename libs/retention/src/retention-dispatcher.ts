@@ -39,17 +39,16 @@ export class RetentionDispatcher {
     let delivered = 0;
     for (const row of rows) {
       try {
-        if (row.kind === 'revoke') {
-          await this.lifecycle.revokePurchase({ storeId: row.storeId, ruleId: row.ruleId, email: row.email, orderId: row.orderId });
-        } else await this.lifecycle.recordPurchase({
+        const target = {
           storeId: row.storeId,
           ruleId: row.ruleId,
           customerId: row.customerId,
           email: row.email,
           windowSeconds: row.windowSeconds,
           orderId: row.orderId,
-          purchasedAt: row.purchasedAt,
-        });
+        };
+        if (row.kind === 'revoke') await this.lifecycle.revokePurchase(target);
+        else await this.lifecycle.recordPurchase({ ...target, purchasedAt: row.purchasedAt });
         await this.orm.em.fork().nativeUpdate(RetentionDispatchSchema, { id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1 });
         delivered++;
       } catch (err) {

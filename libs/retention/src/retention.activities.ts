@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { isPurchase, nextSendingTime, normalizeSku, type OrderStatus } from '@boomerang/domain';
-import { PermanentDeliveryError, RetryableDeliveryError, type EmailTransport, type TemplateCompiler } from '@boomerang/email';
+import { PermanentDeliveryError, RetryableDeliveryError, type EmailTransport, type OutgoingEmail, type TemplateCompiler } from '@boomerang/email';
 import {
   CustomerSchema,
   LockMode,
   MessageSchema,
+  OrderSchema,
   RetentionRuleSchema,
   StoreSchema,
   type Customer,
   type EntityManager,
   type Message,
   type MikroORM,
+  type Order,
   type RetentionRule,
   type Store,
 } from '@boomerang/persistence';
 import { missingCanSpamFields } from '@boomerang/stores';
-import type { RetentionActivities, SendRetentionMessageInput, SentMessage } from '@boomerang/workflows';
+import type { RetentionActivities, SendRetentionMessageInput, SendRetentionMessageResult, SentMessage } from '@boomerang/workflows';
 import { composeRetentionEmail } from './compose-retention-email.js';
 import type { UnsubscribeTokens } from './unsubscribe-token.js';
 
@@ -40,6 +42,100 @@ export type SkipReason =
   | 'smart_sending'
   | 'newer_purchase';
 
+/**
+ * Everything a send decides on. A send is bound by PostgreSQL round trips (each costs the worker a socket write and
+ * ORM work), so it is read in one query: the common path is then this read plus one short transaction.
+ */
+interface SendFacts {
+  customer: Customer | null;
+  store: Store | null;
+  rule: RetentionRule | null;
+  order: Order | null;
+  /** A message row exists for this (rule, customer, cycle): an earlier attempt got this far. */
+  claimed: boolean;
+  suppressed: boolean;
+  /** The customer's orders placed after the arming one (the database may know one the workflow does not yet). */
+  newer: { status: string; lines: { sku: string }[] }[];
+  lastMarketingAt: Date | null;
+}
+
+interface FactsRow {
+  customer: object | null;
+  store: object | null;
+  rule: object | null;
+  arming_order: object | null;
+  claimed: boolean;
+  suppressed: boolean;
+  newer: SendFacts['newer'];
+  last_marketing_at: Date | null;
+}
+
+async function readFacts(em: EntityManager, input: SendRetentionMessageInput): Promise<SendFacts> {
+  const [row] = await em.execute<FactsRow[]>(
+    `select
+       (select to_jsonb(c) from customer c where c.id = ?) as customer,
+       (select to_jsonb(s) from store s where s.id = ?) as store,
+       (select to_jsonb(r) from retention_rule r where r.id = ?) as rule,
+       (select to_jsonb(o) from store_order o where o.id = ? and o.store_id = ?) as arming_order,
+       exists (select 1 from message m where m.rule_id = ? and m.customer_id = ? and m.cycle = ?) as claimed,
+       exists (select 1 from suppression x join customer c on c.store_id = x.store_id and c.email = x.email where c.id = ?) as suppressed,
+       (select coalesce(jsonb_agg(jsonb_build_object('status', o.status, 'lines', o.lines)), '[]'::jsonb)
+          from store_order o where o.customer_id = ? and o.id <> ? and o.placed_at > ?) as newer,
+       (select max(m.sent_at) from message m
+          where m.customer_id = ? and m.store_id = ? and m.kind = 'marketing' and m.status = 'sent'
+            and exists (select 1 from store s where s.id = m.store_id and s.smart_sending_hours > 0)) as last_marketing_at`,
+    [
+      input.customerId,
+      input.storeId,
+      input.ruleId,
+      input.armedBy.orderId,
+      input.storeId,
+      input.ruleId,
+      input.customerId,
+      input.cycle,
+      input.customerId,
+      input.customerId,
+      input.armedBy.orderId,
+      // Millisecond precision on our side, microseconds in PostgreSQL: the arming order itself is excluded by id.
+      new Date(input.armedBy.purchasedAt),
+      input.customerId,
+      input.storeId,
+    ],
+  );
+  // Rows arrive as JSON with column names; map() turns each into its entity without another query. They are mapped
+  // into a context of their own: read-only facts must never be part of the caller's flush (which would write them back).
+  const facts = em.fork({ clear: true });
+  return {
+    customer: row!.customer ? facts.map(CustomerSchema, row!.customer as never) : null,
+    store: row!.store ? facts.map(StoreSchema, row!.store as never) : null,
+    rule: row!.rule ? facts.map(RetentionRuleSchema, row!.rule as never) : null,
+    order: row!.arming_order ? facts.map(OrderSchema, row!.arming_order as never) : null,
+    claimed: row!.claimed,
+    suppressed: row!.suppressed,
+    newer: row!.newer,
+    lastMarketingAt: row!.last_marketing_at ? new Date(row!.last_marketing_at) : null,
+  };
+}
+
+/** The send-time checks, in the documented order; null when the message may go out. */
+function skipReason(facts: SendFacts, store: Store, customer: Customer, now: Date): SkipReason | null {
+  const rule = facts.rule;
+  if (!rule || rule.status !== 'active') return 'rule_inactive';
+  if (customer.unsubscribedAt) return 'unsubscribed';
+  if (facts.suppressed) return 'suppressed';
+  if (rule.sendingFilter === 'opted_in' && !customer.optedIn) return 'not_opted_in';
+  if (rule.sendingFilter === 'registered' && !customer.registered) return 'not_registered';
+  if (missingCanSpamFields(store).length) return 'can_spam_incomplete';
+  const wanted = new Set(rule.skus.map(normalizeSku));
+  const newerPurchase = facts.newer.some(
+    (o) => isPurchase(o.status as OrderStatus) && (wanted.size === 0 || o.lines.some((l) => wanted.has(normalizeSku(l.sku)))),
+  );
+  if (newerPurchase) return 'newer_purchase';
+  const smartSendingMs = store.smartSendingHours * 3_600_000;
+  if (smartSendingMs > 0 && facts.lastMarketingAt && facts.lastMarketingAt.getTime() > now.getTime() - smartSendingMs) return 'smart_sending';
+  return null;
+}
+
 /** How long a paused rule's due send waits before the activity looks again (a resume signal wakes it sooner). */
 const PAUSE_RECHECK_MS = 60 * 60_000;
 /** Postmark lists a sent message in its search with a delay; before this, "not found" is not yet an answer. */
@@ -62,6 +158,29 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     );
   }
 
+  /**
+   * Claims a slot nobody has claimed yet, in one statement: the row is written with its outcome or its hand-off.
+   * False when an earlier attempt holds the slot (the caller then resumes that attempt instead).
+   */
+  async function claimFresh(
+    em: EntityManager,
+    input: SendRetentionMessageInput,
+    row: { id: string; toEmail: string; status: 'sending' | 'skipped'; reason?: string; subject?: string; transport?: string; links?: string[]; kind?: string },
+  ): Promise<boolean> {
+    const now = clock();
+    const claimed = await em.execute<{ id: string }[]>(
+      `insert into message (id, store_id, rule_id, customer_id, cycle, status, reason, to_email, subject, transport, links, kind, handed_over_at, due_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?)
+       on conflict (rule_id, customer_id, cycle) do nothing returning id`,
+      [
+        row.id, input.storeId, input.ruleId, input.customerId, input.cycle, row.status, row.reason ?? null, row.toEmail,
+        row.subject ?? null, row.transport ?? null, JSON.stringify(row.links ?? []), row.kind ?? 'marketing',
+        row.transport ? now : null, new Date(input.dueAt), now,
+      ],
+    );
+    return claimed.length === 1;
+  }
+
   function outcome(message: Message): SentMessage {
     return {
       messageId: message.id,
@@ -72,40 +191,14 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     };
   }
 
-  async function skipReason(
-    em: EntityManager,
-    store: Store,
-    rule: RetentionRule | null,
-    customer: Customer,
-    input: SendRetentionMessageInput,
-  ): Promise<SkipReason | null> {
-    if (!rule || rule.status !== 'active') return 'rule_inactive';
-    if (customer.unsubscribedAt) return 'unsubscribed';
-    const [suppressed] = await em.execute(`select 1 from suppression where store_id = ? and email = ?`, [store.id, customer.email]);
-    if (suppressed) return 'suppressed';
-    if (rule.sendingFilter === 'opted_in' && !customer.optedIn) return 'not_opted_in';
-    if (rule.sendingFilter === 'registered' && !customer.registered) return 'not_registered';
-    if (missingCanSpamFields(store).length) return 'can_spam_incomplete';
-    // The database may know a purchase whose signal has not reached the workflow yet.
-    const newer = await em.execute<{ status: string; lines: { sku: string }[] }[]>(
-      // Millisecond precision on our side, microseconds in PostgreSQL: the arming order itself is never "newer".
-      `select status, lines from store_order where customer_id = ? and id <> ? and placed_at > ?`,
-      [customer.id, input.armedBy.orderId, new Date(input.armedBy.purchasedAt)],
+  /** Marks a message sent and the customer's enrollment settled, in one statement. */
+  async function markSent(em: EntityManager, input: SendRetentionMessageInput, messageId: string, providerMessageId: string, sentAt: Date) {
+    await em.execute(
+      `with sent as (update message set status = 'sent', sent_at = ?, provider_message_id = ? where id = ?)
+       update retention_enrollment set state = 'waiting', next_send_at = null, updated_at = ?
+       where rule_id = ? and customer_id = ? and last_order_id = ?`,
+      [sentAt, providerMessageId, messageId, sentAt, input.ruleId, input.customerId, input.armedBy.orderId],
     );
-    const wanted = new Set(rule.skus.map(normalizeSku));
-    const matches = newer.some(
-      (o) => isPurchase(o.status as OrderStatus) && (wanted.size === 0 || o.lines.some((l) => wanted.has(normalizeSku(l.sku)))),
-    );
-    if (matches) return 'newer_purchase';
-    if (store.smartSendingHours > 0) {
-      const since = new Date(clock().getTime() - store.smartSendingHours * 3_600_000);
-      const [recent] = await em.execute(
-        `select 1 from message where store_id = ? and customer_id = ? and kind = 'marketing' and status = 'sent' and sent_at > ? limit 1`,
-        [store.id, customer.id, since],
-      );
-      if (recent) return 'smart_sending';
-    }
-    return null;
   }
 
   async function settleEnrollment(em: EntityManager, input: SendRetentionMessageInput): Promise<void> {
@@ -116,104 +209,136 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     );
   }
 
-  return {
-    async sendRetentionMessage(input) {
-      const em = deps.orm.em.fork();
-      const customer = await em.findOne(CustomerSchema, { id: input.customerId });
-      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'unknown_customer');
-      const store = await em.findOne(StoreSchema, { id: input.storeId });
-      if (!store) throw ApplicationFailure.nonRetryable(`store ${input.storeId} does not exist`, 'unknown_store');
-
-      const earlier = await em.findOne(MessageSchema, { ruleId: input.ruleId, customerId: input.customerId, cycle: input.cycle });
-      if (!earlier) {
-        // Not now, and nothing recorded: a paused rule holds the send, quiet hours move it.
-        const rule = await em.findOne(RetentionRuleSchema, { id: input.ruleId });
-        if (rule?.status === 'paused') {
-          return { deferred: 'rule_paused', until: new Date(clock().getTime() + PAUSE_RECHECK_MS).toISOString() };
-        }
-        const allowed = nextSendingTime(clock(), store.timezone, store.sendingHourStart ?? null, store.sendingHourEnd ?? null);
-        if (allowed.getTime() > clock().getTime()) return { deferred: 'quiet_hours', until: allowed.toISOString() };
+  /** Phase 2 for external transports: the claim with its transport is committed; hand the message over. */
+  async function handOver(em: EntityManager, input: SendRetentionMessageInput, store: Store, customer: Customer, email: OutgoingEmail, messageId: string): Promise<SentMessage> {
+    let receipt;
+    try {
+      receipt = await deps.transport.send(email, em);
+    } catch (err) {
+      if (err instanceof RetryableDeliveryError) {
+        // The provider answered that it did not take the message: release the claim so the retry sends.
+        await em.nativeUpdate(MessageSchema, { id: messageId, status: 'sending' }, { transport: null, handedOverAt: null });
+        throw err;
       }
-
-      // Phase 1: claim the slot and decide, in one transaction.
-      const decided = await em.transactional(async (tx) => {
-        const message = await claim(tx, input, customer.email);
-        if (message.status !== 'sending') return { done: outcome(message) };
-        if (message.transport && !deps.transport.transactional) {
-          // An earlier attempt handed this message to the provider and died before recording the answer.
-          // Ask the provider; resend only once it is certain the message never arrived.
-          const delivered = await deps.transport.findDelivery?.(message.id);
-          if (delivered) {
-            tx.assign(message, { status: 'sent', sentAt: message.handedOverAt ?? clock(), providerMessageId: delivered.providerMessageId });
-            await settleEnrollment(tx, input);
-            await tx.flush();
-            return { done: outcome(message) };
-          }
-          const handedOver = message.handedOverAt?.getTime() ?? 0;
-          if (!deps.transport.findDelivery) {
-            tx.assign(message, { status: 'failed', reason: 'delivery_unconfirmed' });
-            await settleEnrollment(tx, input);
-            await tx.flush();
-            return { done: outcome(message) };
-          }
-          if (clock().getTime() - handedOver < PROVIDER_INDEX_DELAY_MS) {
-            throw new Error(`message ${message.id}: provider has not confirmed the earlier hand-off yet; will ask again`);
-          }
-        }
-        const rule = await tx.findOne(RetentionRuleSchema, { id: input.ruleId });
-        const reason = await skipReason(tx, store, rule, customer, input);
-        if (reason) {
-          tx.assign(message, { status: 'skipped', reason });
-          await settleEnrollment(tx, input);
-          await tx.flush();
-          return { done: outcome(message) };
-        }
-        const { email, links } = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: rule!, customer, input });
-        tx.assign(message, { subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing', handedOverAt: clock() });
-        if (deps.transport.transactional) {
-          const receipt = await deps.transport.send(email, tx);
-          tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });
-          await settleEnrollment(tx, input);
-          await tx.flush();
-          return { done: outcome(message) };
-        }
-        await tx.flush();
-        return { email, messageId: message.id };
-      });
-      if ('done' in decided) return decided.done!;
-
-      // Phase 2 (external transports): the claim with its transport is committed before the call.
-      let receipt;
-      try {
-        receipt = await deps.transport.send(decided.email, em);
-      } catch (err) {
-        if (err instanceof RetryableDeliveryError) {
-          // The provider answered that it did not take the message: release the claim so the retry sends.
-          await em.nativeUpdate(MessageSchema, { id: decided.messageId, status: 'sending' }, { transport: null, handedOverAt: null });
-          throw err;
-        }
-        if (!(err instanceof PermanentDeliveryError)) throw err; // unconfirmed: the claim stays, the retry asks the provider
-        return em.transactional(async (tx) => {
-          const message = await tx.findOneOrFail(MessageSchema, { id: decided.messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          tx.assign(message, { status: 'failed', reason: err.reason });
-          if (err.suppress) {
-            await tx.execute(
-              `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
-              [randomUUID(), store.id, customer.email, err.reason, clock()],
-            );
-          }
-          await settleEnrollment(tx, input);
-          await tx.flush();
-          return outcome(message);
-        });
-      }
+      if (!(err instanceof PermanentDeliveryError)) throw err; // unconfirmed: the claim stays, the retry asks the provider
       return em.transactional(async (tx) => {
-        const message = await tx.findOneOrFail(MessageSchema, { id: decided.messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });
+        const message = await tx.findOneOrFail(MessageSchema, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        tx.assign(message, { status: 'failed', reason: err.reason });
+        if (err.suppress) {
+          await tx.execute(
+            `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
+            [randomUUID(), store.id, customer.email, err.reason, clock()],
+          );
+        }
         await settleEnrollment(tx, input);
         await tx.flush();
         return outcome(message);
       });
+    }
+    const sentAt = clock();
+    await markSent(em, input, messageId, receipt.providerMessageId, sentAt);
+    return { messageId, cycle: input.cycle, status: 'sent', reason: null, at: sentAt.toISOString() };
+  }
+
+  /**
+   * An earlier attempt claimed this cycle (a retry after a crash, a lost answer, a released claim): lock its row
+   * and finish what it started, never sending twice.
+   */
+  async function resumeClaim(em: EntityManager, input: SendRetentionMessageInput, store: Store, customer: Customer): Promise<SentMessage> {
+    const decided = await em.transactional(async (tx) => {
+      const message = await claim(tx, input, customer.email);
+      if (message.status !== 'sending') return { done: outcome(message) };
+      if (message.transport && !deps.transport.transactional) {
+        // An earlier attempt handed this message to the provider and died before recording the answer.
+        // Ask the provider; resend only once it is certain the message never arrived.
+        const delivered = await deps.transport.findDelivery?.(message.id);
+        if (delivered) {
+          tx.assign(message, { status: 'sent', sentAt: message.handedOverAt ?? clock(), providerMessageId: delivered.providerMessageId });
+          await settleEnrollment(tx, input);
+          await tx.flush();
+          return { done: outcome(message) };
+        }
+        const handedOver = message.handedOverAt?.getTime() ?? 0;
+        if (!deps.transport.findDelivery) {
+          tx.assign(message, { status: 'failed', reason: 'delivery_unconfirmed' });
+          await settleEnrollment(tx, input);
+          await tx.flush();
+          return { done: outcome(message) };
+        }
+        if (clock().getTime() - handedOver < PROVIDER_INDEX_DELAY_MS) {
+          throw new Error(`message ${message.id}: provider has not confirmed the earlier hand-off yet; will ask again`);
+        }
+      }
+      const facts = await readFacts(tx, input);
+      const reason = skipReason(facts, store, customer, clock());
+      if (reason) {
+        tx.assign(message, { status: 'skipped', reason });
+        await settleEnrollment(tx, input);
+        await tx.flush();
+        return { done: outcome(message) };
+      }
+      const { email, links } = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: facts.rule!, customer, input, order: facts.order });
+      tx.assign(message, { subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing', handedOverAt: clock() });
+      if (deps.transport.transactional) {
+        const receipt = await deps.transport.send(email, tx);
+        tx.assign(message, { status: 'sent', sentAt: clock(), providerMessageId: receipt.providerMessageId });
+        await settleEnrollment(tx, input);
+        await tx.flush();
+        return { done: outcome(message) };
+      }
+      await tx.flush();
+      return { email, messageId: message.id };
+    });
+    if ('done' in decided) return decided.done!;
+    return handOver(em, input, store, customer, decided.email, decided.messageId);
+  }
+
+  return {
+    async sendRetentionMessage(input): Promise<SendRetentionMessageResult> {
+      const em = deps.orm.em.fork();
+      const facts = await readFacts(em, input);
+      const { customer, store } = facts;
+      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'unknown_customer');
+      if (!store) throw ApplicationFailure.nonRetryable(`store ${input.storeId} does not exist`, 'unknown_store');
+      if (facts.claimed) return resumeClaim(em, input, store, customer);
+
+      // Not now, and nothing recorded: a paused rule holds the send, quiet hours move it.
+      if (facts.rule?.status === 'paused') {
+        return { deferred: 'rule_paused', until: new Date(clock().getTime() + PAUSE_RECHECK_MS).toISOString() };
+      }
+      const allowed = nextSendingTime(clock(), store.timezone, store.sendingHourStart ?? null, store.sendingHourEnd ?? null);
+      if (allowed.getTime() > clock().getTime()) return { deferred: 'quiet_hours', until: allowed.toISOString() };
+
+      const messageId = randomUUID();
+      const reason = skipReason(facts, store, customer, clock());
+      if (reason) {
+        const at = clock();
+        const claimed = await em.transactional(async (tx) => {
+          if (!(await claimFresh(tx, input, { id: messageId, toEmail: customer.email, status: 'skipped', reason }))) return false;
+          await settleEnrollment(tx, input);
+          return true;
+        });
+        if (!claimed) return resumeClaim(em, input, store, customer);
+        return { messageId, cycle: input.cycle, status: 'skipped', reason, at: at.toISOString() };
+      }
+
+      const { email, links } = await composeRetentionEmail(deps, em, { messageId, store, rule: facts.rule!, customer, input, order: facts.order });
+      const claimRow = { id: messageId, toEmail: customer.email, status: 'sending' as const, subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing' };
+      if (deps.transport.transactional) {
+        // The email and the "sent" mark commit together: a retry finds the row and never sends twice.
+        const sentAt = await em.transactional(async (tx) => {
+          if (!(await claimFresh(tx, input, claimRow))) return null;
+          const receipt = await deps.transport.send(email, tx);
+          const at = clock();
+          await markSent(tx, input, messageId, receipt.providerMessageId, at);
+          return at;
+        });
+        if (!sentAt) return resumeClaim(em, input, store, customer);
+        return { messageId, cycle: input.cycle, status: 'sent', reason: null, at: sentAt.toISOString() };
+      }
+      // External transports: the claim with its transport is committed before the call.
+      if (!(await claimFresh(em, input, claimRow))) return resumeClaim(em, input, store, customer);
+      return handOver(em, input, store, customer, email, messageId);
     },
   };
 }

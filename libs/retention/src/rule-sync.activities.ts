@@ -29,8 +29,8 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 }
 
 export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities {
-  const pageSize = deps.pageSize ?? 500;
-  const concurrency = deps.concurrency ?? 32;
+  const pageSize = deps.pageSize ?? 1000;
+  const concurrency = deps.concurrency ?? 48;
 
   /** A page of the store's customers (by id) with their latest matching purchase, if any. */
   async function customersPage(rule: RetentionRule, cursor: string | null): Promise<CustomerRow[]> {
@@ -48,16 +48,30 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
     );
   }
 
-  async function enroll(rule: RetentionRule, row: CustomerRow): Promise<void> {
-    const placedAt = new Date(row.placed_at!);
+  /** Marks customers armed by their latest matching purchase: one statement for a whole page. */
+  async function enroll(rule: RetentionRule, rows: CustomerRow[]): Promise<void> {
+    if (!rows.length) return;
+    const armed = rows.map((row) => {
+      const placedAt = new Date(row.placed_at!);
+      return { c: row.customer_id, o: row.order_id, p: placedAt.toISOString(), n: new Date(placedAt.getTime() + rule.windowSeconds * 1000).toISOString() };
+    });
     await deps.orm.em.fork().execute(
       `insert into retention_enrollment (id, store_id, rule_id, customer_id, state, last_purchase_at, last_order_id, next_send_at, updated_at)
-       values (gen_random_uuid(), ?, ?, ?, 'armed', ?, ?, ?, now())
+       select gen_random_uuid(), ?, ?, r.c, 'armed', r.p, r.o, r.n, now()
+       from jsonb_to_recordset(cast(? as jsonb)) as r(c uuid, o uuid, p timestamptz, n timestamptz)
        on conflict (rule_id, customer_id) do update set state = 'armed', last_purchase_at = excluded.last_purchase_at,
          last_order_id = excluded.last_order_id, next_send_at = excluded.next_send_at, updated_at = now()`,
-      [rule.storeId, rule.id, row.customer_id, placedAt, row.order_id, new Date(placedAt.getTime() + rule.windowSeconds * 1000)],
+      [rule.storeId, rule.id, JSON.stringify(armed)],
     );
   }
+
+  const target = (rule: RetentionRule, row: { customer_id: string; email: string }) => ({
+    storeId: rule.storeId,
+    ruleId: rule.id,
+    customerId: row.customer_id,
+    email: row.email,
+    windowSeconds: rule.windowSeconds,
+  });
 
   async function backfill(rule: RetentionRule, input: RuleSyncInput) {
     const rows = await customersPage(rule, input.cursor ?? null);
@@ -65,20 +79,12 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
     const due = rows.filter(
       (r) => r.order_id && (input.includeOverdue || new Date(r.placed_at!).getTime() + rule.windowSeconds * 1000 > now),
     );
+    // Temporal first: an enrollment row then means "scheduled in Temporal" (a retried page re-signals harmlessly).
     await inParallel(due, concurrency, async (row) => {
-      // Signal first: an enrollment row then means "scheduled in Temporal" (a retried page re-signals harmlessly).
-      await deps.lifecycle.recordPurchase({
-        storeId: rule.storeId,
-        ruleId: rule.id,
-        customerId: row.customer_id,
-        email: row.email,
-        windowSeconds: rule.windowSeconds,
-        orderId: row.order_id!,
-        purchasedAt: new Date(row.placed_at!),
-      });
-      await enroll(rule, row);
+      await deps.lifecycle.schedulePurchase({ ...target(rule, row), orderId: row.order_id!, purchasedAt: new Date(row.placed_at!) });
       Context.current().heartbeat();
     });
+    await enroll(rule, due);
     return { rows, processed: due.length };
   }
 
@@ -94,21 +100,18 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
       ).map((r) => r.customer_id),
     );
     const affected = rows.filter((r) => r.order_id || enrolled.has(r.customer_id));
+    await enroll(rule, affected.filter((row) => row.order_id));
     await inParallel(affected, concurrency, async (row) => {
       const purchases: PurchaseSignal[] = row.order_id ? [{ orderId: row.order_id, purchasedAt: new Date(row.placed_at!).toISOString() }] : [];
-      if (row.order_id) await enroll(rule, row);
-      else {
+      if (!row.order_id) {
         await deps.orm.em.fork().execute(
           `update retention_enrollment set state = 'waiting', next_send_at = null, updated_at = now() where rule_id = ? and customer_id = ?`,
           [rule.id, row.customer_id],
         );
       }
       const change = { purchases, windowSeconds: rule.windowSeconds };
-      if (purchases.length) {
-        await deps.lifecycle.replacePurchases({ storeId: rule.storeId, ruleId: rule.id, customerId: row.customer_id, email: row.email, windowSeconds: rule.windowSeconds, change });
-      } else {
-        await deps.lifecycle.ruleChanged({ storeId: rule.storeId, ruleId: rule.id, email: row.email, change });
-      }
+      if (purchases.length) await deps.lifecycle.replacePurchases({ ...target(rule, row), change });
+      else await deps.lifecycle.ruleChanged({ ...target(rule, row), change });
       Context.current().heartbeat();
     });
     return { rows, processed: affected.length };
@@ -121,7 +124,7 @@ export function createRuleSyncActivities(deps: RuleSyncDeps): RuleSyncActivities
       [rule.id, input.cursor ?? '00000000-0000-0000-0000-000000000000', pageSize],
     );
     await inParallel(rows, concurrency, async (row) => {
-      await deps.lifecycle.ruleChanged({ storeId: rule.storeId, ruleId: rule.id, email: row.email, change: input.change ?? {} });
+      await deps.lifecycle.ruleChanged({ ...target(rule, row), change: input.change ?? {} });
       Context.current().heartbeat();
     });
     return { rows, processed: rows.length };

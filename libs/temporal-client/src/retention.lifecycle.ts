@@ -1,7 +1,11 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
+import { snapshotBeforeFirstTask, type HistoryReader } from './delayed-snapshot.js';
 import {
   CUSTOMER_ATTRIBUTE,
   purchaseSignal,
+  RETENTION_WORKFLOW_VERSION,
+  retentionSnapshotQuery,
   revokePurchaseSignal,
   ruleChangedSignal,
   RETENTION_STATE_ATTRIBUTE,
@@ -9,6 +13,7 @@ import {
   RULES_TASK_QUEUE,
   RULE_ID_ATTRIBUTE,
   STORE_ID_ATTRIBUTE,
+  type RetentionSnapshot,
   type RetentionState,
   type RetentionWorkflowInput,
   type RuleChangedSignal,
@@ -22,6 +27,23 @@ export interface TemporalSettings {
   address: string;
   namespace: string;
   callTimeoutMs?: number;
+}
+
+/**
+ * Below this, a new workflow starts at once; above it, the server holds the start until the purchase falls due.
+ * A held workflow costs no workflow task, no timer and no worker memory until then, which is what lets a
+ * back-fill schedule 100,000 customers at the server's start rate. Any signal-with-start (a newer purchase, a
+ * refund, a rule change) wakes it early.
+ */
+const START_DELAY_THRESHOLD_MS = 2_000;
+
+/** Which customer's workflow a call is about. */
+export interface RetentionTarget {
+  storeId: string;
+  ruleId: string;
+  customerId: string;
+  email: string;
+  windowSeconds: number;
 }
 
 export interface RecordPurchaseCommand {
@@ -64,8 +86,29 @@ export class RetentionLifecycle {
     return workflowId;
   }
 
+  /**
+   * Schedules a customer found by a back-fill: one plain start, held until the send falls due, carrying the
+   * purchase in its input (cheaper for the server than a signal). A workflow that already runs (the customer
+   * bought meanwhile) gets the purchase as a signal instead.
+   */
+  async schedulePurchase(cmd: RecordPurchaseCommand): Promise<string> {
+    const options = this.startOptions(cmd);
+    const purchase = { orderId: cmd.orderId, purchasedAt: cmd.purchasedAt.toISOString() };
+    try {
+      await this.client.workflow.start('retentionWorkflow', {
+        ...options,
+        args: [{ ...options.args[0], purchases: [purchase] }],
+        ...this.heldUntilDue(cmd.purchasedAt, cmd.windowSeconds),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await this.signalWithStart(cmd);
+    }
+    return options.workflowId;
+  }
+
   /** `state` is what the workflow will enter on its first task; it adopts it without an upsert. */
-  private startOptions(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'>, state: RetentionState = 'armed') {
+  private startOptions(cmd: RetentionTarget, state: RetentionState = 'armed', startedBy: 'purchase' | 'control' = 'purchase') {
     return {
       workflowId: retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email),
       taskQueue: RETENTION_TASK_QUEUE,
@@ -77,6 +120,8 @@ export class RetentionLifecycle {
           email: cmd.email,
           windowSeconds: cmd.windowSeconds,
           startState: state,
+          version: RETENTION_WORKFLOW_VERSION,
+          startedBy,
         },
       ] as [RetentionWorkflowInput],
       typedSearchAttributes: [
@@ -91,36 +136,75 @@ export class RetentionLifecycle {
   private signalWithStart(cmd: RecordPurchaseCommand) {
     return this.client.workflow.signalWithStart('retentionWorkflow', {
       ...this.startOptions(cmd),
+      ...this.heldUntilDue(cmd.purchasedAt, cmd.windowSeconds),
       signal: purchaseSignal,
       signalArgs: [{ orderId: cmd.orderId, purchasedAt: cmd.purchasedAt.toISOString() }],
     });
   }
 
+  /** A new workflow whose purchase falls due later is held by the server until then (ignored when it exists). */
+  private heldUntilDue(purchasedAt: Date, windowSeconds: number): { startDelay?: number } {
+    const delayMs = purchasedAt.getTime() + windowSeconds * 1000 - Date.now();
+    return delayMs > START_DELAY_THRESHOLD_MS ? { startDelay: delayMs } : {};
+  }
+
   /** The order that armed a timer was cancelled or refunded. A workflow that is not running has nothing to revoke. */
-  async revokePurchase(cmd: { storeId: string; ruleId: string; email: string; orderId: string }): Promise<void> {
-    await this.ignoreMissing(() =>
-      this.client.connection.withDeadline(Date.now() + this.callTimeoutMs, () =>
-        this.client.workflow.getHandle(retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email)).signal(revokePurchaseSignal, { orderId: cmd.orderId }),
-      ),
+  async revokePurchase(cmd: RetentionTarget & { orderId: string }): Promise<void> {
+    await this.client.connection.withDeadline(Date.now() + this.callTimeoutMs, () =>
+      this.control(cmd, revokePurchaseSignal, { orderId: cmd.orderId }),
     );
   }
 
   /** Tells one customer's running workflow that its rule changed; returns false when none runs. */
-  async ruleChanged(cmd: { storeId: string; ruleId: string; email: string; change: RuleChangedSignal }): Promise<boolean> {
-    const signalled = await this.ignoreMissing(async () => {
-      await this.client.workflow.getHandle(retentionWorkflowId(cmd.storeId, cmd.ruleId, cmd.email)).signal(ruleChangedSignal, cmd.change);
+  async ruleChanged(cmd: RetentionTarget & { change: RuleChangedSignal }): Promise<boolean> {
+    return this.control(cmd, ruleChangedSignal, cmd.change);
+  }
+
+  /**
+   * Signals a running workflow and wakes it if the server still holds its start (a plain signal would wait for
+   * the start delay). A run that ended is not revived: REJECT_DUPLICATE answers "already started" for it. When no
+   * run ever existed, the run this creates has nothing to count from and ends on its first task.
+   */
+  private async control<T>(target: RetentionTarget, signal: SignalDefinition<[T]>, arg: T): Promise<boolean> {
+    try {
+      await this.client.workflow.signalWithStart('retentionWorkflow', {
+        ...this.startOptions(target, 'waiting', 'control'),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        signal,
+        signalArgs: [arg],
+      });
       return true;
-    });
-    return signalled ?? false;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw err;
+    }
   }
 
   /** After a product-filter change: replaces the customer's purchase history, starting the workflow if needed. */
-  async replacePurchases(cmd: Omit<RecordPurchaseCommand, 'orderId' | 'purchasedAt'> & { change: RuleChangedSignal }): Promise<void> {
+  async replacePurchases(cmd: RetentionTarget & { change: RuleChangedSignal }): Promise<void> {
+    const latest = cmd.change.purchases?.map((p) => new Date(p.purchasedAt)).sort((a, b) => b.getTime() - a.getTime())[0];
     await this.client.workflow.signalWithStart('retentionWorkflow', {
       ...this.startOptions(cmd),
+      ...(latest ? this.heldUntilDue(latest, cmd.windowSeconds) : {}),
       signal: ruleChangedSignal,
       signalArgs: [cmd.change],
     });
+  }
+
+  /**
+   * What a customer's workflow knows: its `snapshot` query, or, while the server still holds its start (nothing has
+   * run yet, so nothing can answer a query), the same view read from its history.
+   */
+  async snapshot(target: { storeId: string; ruleId: string; email: string }): Promise<RetentionSnapshot> {
+    const handle = this.client.workflow.getHandle(retentionWorkflowId(target.storeId, target.ruleId, target.email));
+    const description = await handle.describe();
+    const held = description.status.name === 'RUNNING' && !description.raw.pendingWorkflowTask && description.historyLength <= 1 + 20;
+    if (held) {
+      const history = await handle.fetchHistory();
+      const before = snapshotBeforeFirstTask(history as HistoryReader, this.client.options.loadedDataConverter.payloadConverter);
+      if (before) return before;
+    }
+    return handle.query(retentionSnapshotQuery);
   }
 
   /** Starts the durable walk over a rule's customers; one per (rule, revision), a second start is a no-op. */
@@ -150,15 +234,6 @@ export class RetentionLifecycle {
       args: [input],
       workflowExecutionTimeout: '2 minutes',
     });
-  }
-
-  private async ignoreMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
   }
 
   async close(): Promise<void> {

@@ -20,7 +20,22 @@ export interface RetentionWorkflowInput {
   startState?: RetentionState;
   /** Carried across continue-as-new; absent on a first start. */
   carry?: RetentionCarry;
+  /** Purchases a first run starts with: a back-fill starts each workflow with its purchase in one call, no signal. */
+  purchases?: PurchaseSignal[];
+  /**
+   * Behaviour version, set by the client on every start (absent in runs started before it existed, which replay
+   * as before). 2: the send runs as a local activity inside the workflow task.
+   */
+  version?: number;
+  /**
+   * What the starting call carried. A run created by a control signal (a refund or a rule change that raced the
+   * workflow's end) has nothing to count from and ends at once instead of waiting forever.
+   */
+  startedBy?: 'purchase' | 'control';
 }
+
+/** The behaviour version new runs are started with (see `RetentionWorkflowInput.version`). */
+export const RETENTION_WORKFLOW_VERSION = 2;
 
 export interface RetentionCarry {
   cycle: number;

@@ -5,12 +5,14 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
   purchaseSignal,
+  RETENTION_WORKFLOW_VERSION,
   retentionSnapshotQuery,
   revokePurchaseSignal,
   ruleChangedSignal,
@@ -22,11 +24,19 @@ import {
 } from './retention.contracts.js';
 import { RETENTION_STATE_ATTRIBUTE } from './search-attributes.js';
 
-const { sendRetentionMessage } = proxyActivities<RetentionActivities>({
+const SEND_OPTIONS = {
   // Bounds how long a send lost with its worker stays unnoticed; a send takes well under a second.
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+/** Version 1 runs: the send is a scheduled activity (four more persisted transitions per send). */
+const scheduledSend = proxyActivities<RetentionActivities>(SEND_OPTIONS);
+/**
+ * Version 2 runs: the send runs inside the workflow task that the timer woke, so a send costs the server one
+ * workflow task instead of a task, an activity and a second task. Exactly-once does not rest on Temporal here:
+ * the activity claims (rule, customer, cycle) in PostgreSQL, so a re-run after a lost worker finds its claim.
+ */
+const localSend = proxyLocalActivities<RetentionActivities>(SEND_OPTIONS);
 
 /** Continue-as-new well before Temporal's 50k-event limit; a cycle costs about a dozen events. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -41,7 +51,7 @@ const KEPT_PURCHASES = 20;
 export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<void> {
   let windowMs = input.windowSeconds * 1000;
   let cycle = input.carry?.cycle ?? 1;
-  let purchases: PurchaseSignal[] = [...(input.carry?.purchases ?? [])];
+  let purchases: PurchaseSignal[] = [...(input.carry?.purchases ?? input.purchases ?? [])];
   let lastMessage: SentMessage | undefined = input.carry?.lastMessage;
   let spentOrderId = input.carry?.spentOrderId;
   let paused = input.carry?.paused ?? false;
@@ -51,6 +61,8 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
   // Versioned by input rather than patched(): runs started without the field replay as before, and patched()
   // would itself upsert TemporalChangeVersion, the very write this removes.
   let state: RetentionState = input.startState ?? 'waiting';
+  const version = input.version ?? 1;
+  const { sendRetentionMessage } = version >= 2 ? localSend : scheduledSend;
   let nextSendAt: number | null = null;
   let changes = 0;
 
@@ -92,9 +104,11 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     lastMessage: lastMessage ?? null,
   }));
 
+  /** The state the search attribute shows; `state` may run ahead of it inside one workflow task. */
+  let visible = state;
   const enter = (next: RetentionState) => {
-    if (state !== next) upsertSearchAttributes([{ key: RETENTION_STATE_ATTRIBUTE, value: next }]);
-    state = next;
+    if (visible !== next) upsertSearchAttributes([{ key: RETENTION_STATE_ATTRIBUTE, value: next }]);
+    visible = state = next;
   };
   /** Waits until a signal changes something, or until `ms` passes; true when something changed. */
   const changedWithin = async (ms?: number) => {
@@ -102,12 +116,16 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     return ms === undefined ? condition(() => changes !== seen) : condition(() => changes !== seen, ms);
   };
 
-  for (;;) {
+  for (let first = true; ; first = false) {
     if (deleted) {
       log.info('rule deleted: retention workflow ends');
       return;
     }
     const armedBy = latest();
+    if (!armedBy && first && input.startedBy === 'control' && !input.carry) {
+      log.info('started by a control signal with no purchase to count from: nothing to do');
+      return;
+    }
     if (!armedBy || armedBy.orderId === spentOrderId) {
       enter('waiting');
       nextSendAt = null;
@@ -125,7 +143,9 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     const remaining = nextSendAt - Date.now();
     if (remaining > 0 && (await changedWithin(remaining))) continue;
 
-    enter('sending');
+    // A local send completes within this workflow task: a visibility write for 'sending' would be overwritten at once.
+    if (version >= 2) state = 'sending';
+    else enter('sending');
     const seen = changes;
     let result;
     try {
@@ -139,9 +159,11 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
       });
     } catch (err) {
       // A non-retryable failure (unknown customer or store) ends this cycle; it never fails the workflow.
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
-      log.warn('send failed permanently; cycle skipped', { reason: err.cause.type, message: err.cause.message });
-      result = { messageId: '', cycle, status: 'skipped' as const, reason: err.cause.type ?? 'failed', at: new Date().toISOString() };
+      // A scheduled activity's failure arrives wrapped in ActivityFailure, a local activity's as it was thrown.
+      const cause = err instanceof ActivityFailure ? err.cause : err;
+      if (!(cause instanceof ApplicationFailure && cause.nonRetryable)) throw err;
+      log.warn('send failed permanently; cycle skipped', { reason: cause.type, message: cause.message });
+      result = { messageId: '', cycle, status: 'skipped' as const, reason: cause.type ?? 'failed', at: new Date().toISOString() };
     }
     if ('deferred' in result) {
       // Quiet hours or a pause seen by the activity: nothing was sent; try again later or on any change.
@@ -158,8 +180,11 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof retentionWorkflow>({
         ...input,
+        version: RETENTION_WORKFLOW_VERSION,
+        purchases: undefined,
         windowSeconds: windowMs / 1000,
-        startState: state,
+        // The next run inherits this run's search attributes: adopt what they show.
+        startState: visible,
         carry: { cycle, purchases, lastMessage, spentOrderId, paused },
       });
     }

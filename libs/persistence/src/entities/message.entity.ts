@@ -8,7 +8,8 @@ export const MessageSchema = defineEntity({
   name: 'Message',
   tableName: 'message',
   uniques: [{ properties: ['ruleId', 'customerId', 'cycle'] }],
-  indexes: [{ properties: ['storeId', 'status', 'sentAt'] }],
+  // The second serves smart sending ("any marketing email to this customer lately?"), read on every send.
+  indexes: [{ properties: ['storeId', 'status', 'sentAt'] }, { properties: ['customerId', 'sentAt'] }],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),
