@@ -258,7 +258,7 @@ async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, c
   const rule = await draftRule(base, adminHeaders, store.id, 'SCALE-1', 'P30D');
   const started = performance.now();
   await fetch(`${base}/stores/${store.id}/rules/${rule.id}/activate`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ backfill: 'within_window' }) });
-  // Scheduled = the customer's workflow exists with its purchase (the back-fill signals after each enrollment).
+  // Scheduled = the customer's workflow exists in Temporal with its purchase (the back-fill writes the enrollment rows after the starts).
   const count = async () => Number((await db.query(`select count(*) from retention_enrollment where rule_id = $1`, [rule.id])).rows[0].count);
   let lastLog = 0;
   const done = await waitUntil(async () => {
@@ -270,7 +270,7 @@ async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, c
     return n >= SCALE_CUSTOMERS;
   }, 30 * 60_000);
   const signalledSeconds = (performance.now() - started) / 1000;
-  console.log(`back-fill: ${done ? SCALE_CUSTOMERS : await count()} customers signalled (signalWithStart done) in ${signalledSeconds.toFixed(0)} s`);
+  console.log(`back-fill: ${done ? SCALE_CUSTOMERS : await count()} customers handed to Temporal (enrollment rows written after each start) in ${signalledSeconds.toFixed(0)} s`);
   await waitUntil(async () => {
     const backlog = workflowBacklog(cli, address);
     if (performance.now() - lastLog > 30_000) {
