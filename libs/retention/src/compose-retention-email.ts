@@ -92,10 +92,18 @@ function storeVariables(store: Store): StoreVariables {
   };
 }
 
+const MONEY_FORMATS = new Map<string, Intl.NumberFormat>();
+/** Building a NumberFormat costs more than rendering the email: one per currency, made once. */
+function moneyFormat(currency: string): Intl.NumberFormat {
+  let format = MONEY_FORMATS.get(currency);
+  if (!format) MONEY_FORMATS.set(currency, (format = new Intl.NumberFormat('en-US', { style: 'currency', currency })));
+  return format;
+}
+
 /** The arming order's lines. Lines may carry `url`/`imageUrl` when the platform sends them. */
 function productVariables(order: Order | null, storeUrl: string | null): ProductVariables[] {
   if (!order) return [];
-  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: order.currency });
+  const money = moneyFormat(order.currency);
   return order.lines.map((line) => {
     const extra = line as unknown as { url?: unknown; imageUrl?: unknown };
     const url = typeof extra.url === 'string' ? extra.url : null;
