@@ -182,7 +182,8 @@ export class RetentionLifecycle {
 
   /** After a product-filter change: replaces the customer's purchase history, starting the workflow if needed. */
   async replacePurchases(cmd: RetentionTarget & { change: RuleChangedSignal }): Promise<void> {
-    const latest = cmd.change.purchases?.map((p) => new Date(p.purchasedAt)).sort((a, b) => b.getTime() - a.getTime())[0];
+    const times = (cmd.change.purchases ?? []).map((p) => Date.parse(p.purchasedAt));
+    const latest = times.length ? new Date(Math.max(...times)) : null;
     await this.client.workflow.signalWithStart('retentionWorkflow', {
       ...this.startOptions(cmd),
       ...(latest ? this.heldUntilDue(latest, cmd.windowSeconds) : {}),
@@ -198,7 +199,8 @@ export class RetentionLifecycle {
   async snapshot(target: { storeId: string; ruleId: string; email: string }): Promise<RetentionSnapshot> {
     const handle = this.client.workflow.getHandle(retentionWorkflowId(target.storeId, target.ruleId, target.email));
     const description = await handle.describe();
-    const held = description.status.name === 'RUNNING' && !description.raw.pendingWorkflowTask && description.historyLength <= 1 + 20;
+    // Held: its execution time (the due time) is still ahead. Woken early, its history shows tasks and the query answers.
+    const held = description.status.name === 'RUNNING' && (description.executionTime?.getTime() ?? 0) > Date.now();
     if (held) {
       const history = await handle.fetchHistory();
       const before = snapshotBeforeFirstTask(history as HistoryReader, this.client.options.loadedDataConverter.payloadConverter);
