@@ -1,13 +1,13 @@
 // `npm run bench`: the stack on loopback (PostgreSQL, a Temporal dev server, the built api and worker as
 // their own processes), then webhook acceptance against the raw signalWithStart ceiling of the same server.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT } from './ensure-temporal.mjs';
+import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, SINGLE_PARTITION } from './ensure-temporal.mjs';
 
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,scale,email').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
@@ -63,6 +63,41 @@ function memorySampler(children) {
   return { stop: () => (clearInterval(timer), peaks) };
 }
 
+/** CPU seconds used so far: per process (user + system), PostgreSQL's processes together, and the whole machine. */
+function cpuSnapshot(pids) {
+  const ticks = (pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  const snap = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ticks(pid)]));
+  snap.postgres = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    })
+    .reduce((sum, d) => sum + ticks(d), 0);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  snap.machine = (user + nice + system + irq + softirq + steal) / 100;
+  snap.idle = (idle + iowait) / 100;
+  return snap;
+}
+
+/** Milliseconds of CPU per item between two snapshots, by component. */
+function cpuPerItem(before, after, n) {
+  return Object.keys(after)
+    .filter((k) => k !== 'idle')
+    .map((k) => `${k} ${(((after[k] - before[k]) * 1000) / n).toFixed(2)}`)
+    .join(', ');
+}
+
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 function percentile(sorted, p) {
@@ -110,13 +145,14 @@ async function main() {
   const temporal = start('temporal', cli, [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--log-level', 'error',
     '--db-filename', temporalDb, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
+    ...SINGLE_PARTITION.flatMap((kv) => ['--dynamic-config-value', kv]),
     ...['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'].flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
   ]);
   spawnSync('node', ['libs/persistence/dist/cli.js', 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
   await waitFor(temporalPort);
   const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1' };
   const worker = start('worker', 'node', ['apps/worker/dist/main.js'], env);
-  start('api', 'node', ['apps/api/dist/main.js'], env);
+  const api = start('api', 'node', ['apps/api/dist/main.js'], env);
   await waitFor(apiPort);
   const base = `http://127.0.0.1:${apiPort}/api/v1`;
   const adminHeaders = { authorization: 'Bearer dev-admin-key', 'content-type': 'application/json' };
@@ -176,7 +212,7 @@ async function main() {
   await check.end();
   }
 
-  if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, client, address: env.TEMPORAL_ADDRESS });
+  if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, client, address: env.TEMPORAL_ADDRESS, pids: { temporal: temporal.pid, worker: worker.pid, api: api.pid, bench: process.pid } });
   await connection.close();
   const peaks = memory.stop();
   console.log(`\npeak memory: worker ${mib(peaks.worker)}, Temporal dev server ${mib(peaks.temporal)} (target: worker under 1 GiB)`);
@@ -245,7 +281,7 @@ function workflowBacklog(cli, address) {
   return row ? Number(row.trim().split(/\s+/)[2]) : Number.NaN;
 }
 
-async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, client, address }) {
+async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, client, address, pids }) {
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   console.log(`\n--- scale: back-fill ${SCALE_CUSTOMERS} customers; ${DUE_SENDS} sends due in one minute ---`);
@@ -295,11 +331,15 @@ async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, c
   // 2) Lateness: DUE_SENDS customers whose window ends within the same minute, starting 4 minutes from now.
   const dueStore = await createStore(base, adminHeaders, 'Due minute');
   const lead = 90 + Math.ceil(DUE_SENDS / 100); // the back-fill schedules ~250/s: all are held well before they fall due
+  const firstDue = Date.now() + lead * 1000;
   await generateCustomers(db, dueStore.id, DUE_SENDS, 'DUE-1', `now() - interval '1 hour' + make_interval(secs => ${lead} + (c.g % 60))`);
   const dueRule = await draftRule(base, adminHeaders, dueStore.id, 'DUE-1', 'PT1H');
   await fetch(`${base}/stores/${dueStore.id}/rules/${dueRule.id}/activate`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ backfill: 'within_window' }) });
   const sentCount = async () => Number((await db.query(`select count(*) from message where rule_id = $1 and status = 'sent'`, [dueRule.id])).rows[0].count);
-  await waitUntil(async () => (await sentCount()) >= DUE_SENDS, (lead + 600) * 1000, 5000);
+  await new Promise((r) => setTimeout(r, Math.max(0, firstDue - Date.now())));
+  const cpuBefore = cpuSnapshot(pids);
+  await waitUntil(async () => (await sentCount()) >= DUE_SENDS, (lead + 600) * 1000, 1000);
+  const cpuAfter = cpuSnapshot(pids);
   const { rows } = await db.query(
     `select count(*)::int as n,
             percentile_cont(0.5) within group (order by extract(epoch from sent_at - due_at)) as p50,
@@ -313,16 +353,18 @@ async function scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, c
   console.log(
     `due-minute sends: ${r.n}/${DUE_SENDS} sent; lateness p50 ${Number(r.p50).toFixed(1)} s, p99 ${Number(r.p99).toFixed(1)} s, max ${Number(r.max).toFixed(1)} s (target p99 < 60 s)`,
   );
+  console.log(`  CPU ms per send while they went out: ${cpuPerItem(cpuBefore, cpuAfter, r.n)} (machine idle ${(cpuAfter.idle - cpuBefore.idle).toFixed(0)} s)`);
   await db.end();
-  const raw = await rawDueCeiling(client, address);
+  const raw = await rawDueCeiling(client, address, pids);
   console.log(
     `raw ceiling, same server: ${raw.n} no-op workflows due in one minute (held start, one empty local activity); lateness p50 ${raw.p50.toFixed(1)} s, p99 ${raw.p99.toFixed(1)} s`,
   );
+  console.log(`  CPU ms per no-op workflow (its worker runs in the bench process): ${raw.cpu}`);
   console.log(`due-minute throughput, ours / raw: ${(r.n / (60 + Number(r.max))).toFixed(0)} / ${(raw.n / (60 + raw.max)).toFixed(0)} per s = ${((r.n / (60 + Number(r.max))) / (raw.n / (60 + raw.max))).toFixed(2)}`);
 }
 
 /** The same due minute with nothing of ours in it: what the Temporal server and SDK alone achieve. */
-async function rawDueCeiling(client, address) {
+async function rawDueCeiling(client, address, pids) {
   const { NativeConnection, Worker, bundleWorkflowCode } = await import('@temporalio/worker');
   const quiet = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
   const { Runtime } = await import('@temporalio/worker');
@@ -332,7 +374,8 @@ async function rawDueCeiling(client, address) {
   const lateness = [];
   const taskQueue = `bench-raw-due-${randomBytes(3).toString('hex')}`;
   const worker = await Worker.create({
-    connection, taskQueue, workflowBundle, maxCachedWorkflows: 250,
+    // The retention worker's own settings (libs/retention/src/retention-worker.ts), so the ceiling is like for like.
+    connection, taskQueue, workflowBundle, maxCachedWorkflows: 250, maxConcurrentWorkflowTaskPolls: 20, maxConcurrentWorkflowTaskExecutions: 100,
     activities: { async touch(dueAt) { lateness.push((Date.now() - Date.parse(dueAt)) / 1000); } },
   });
   const running = worker.run();
@@ -342,12 +385,16 @@ async function rawDueCeiling(client, address) {
     const dueAt = base + (i % 60) * 1000;
     await client.workflow.start('benchDueWorkflow', { workflowId: `${taskQueue}/${i}`, taskQueue, args: [new Date(dueAt).toISOString()], startDelay: dueAt - Date.now() });
   });
+  await new Promise((r) => setTimeout(r, Math.max(0, base - Date.now())));
+  const cpuBefore = cpuSnapshot(pids);
   await waitUntil(async () => lateness.length >= DUE_SENDS, (lead + 600) * 1000, 1000);
+  const cpuAfter = cpuSnapshot(pids);
   worker.shutdown();
   await running;
   await connection.close();
   lateness.sort((a, b) => a - b);
-  return { n: lateness.length, p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: lateness.at(-1) };
+  const n = lateness.length;
+  return { n, p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: lateness.at(-1), cpu: `${cpuPerItem(cpuBefore, cpuAfter, n)} (machine idle ${(cpuAfter.idle - cpuBefore.idle).toFixed(0)} s)` };
 }
 
 main().catch((err) => {

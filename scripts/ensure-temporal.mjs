@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TOOLS_BIN = join(ROOT, '.tools', 'bin');
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+/**
+ * Dynamic config for a dev server that is the whole cluster: one partition per task queue. With the default four,
+ * tasks and polls are spread over partitions and forwarded between them; measured in the due-minute ceiling
+ * (10,000 held no-op workflows, three runs each), machine idle time while behind fell from 37–70 s to 32–42 s.
+ */
+export const SINGLE_PARTITION = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
 
 function executable(path, probe = ['--version']) {
   try {

@@ -1,3 +1,6 @@
+import { OutboxTransport, TemplateCompiler } from '@boomerang/email';
+import { PreparedStatements } from '@boomerang/persistence';
+import { createRetentionActivities, UnsubscribeTokens } from '@boomerang/retention';
 import { api, startStack, type Stack } from './harness.js';
 import { createBrandedStore, createStarterRule, local, messageRow, orderAndWaitForMessage, type EmailTestStore, type MessageRow } from './email-helpers.js';
 
@@ -56,6 +59,53 @@ describe('email through the outbox: rendering, our own open pixel and click redi
     });
     expect(mail.html).toContain('Bean There LLC<br>1 Roast Street, Portland, OR 97201, US');
     expect(mail.html).toContain('width="510" height="120"');
+  });
+
+  it('stores one email when attempts at the same send race: the claim, the email and the sent mark are one statement', async () => {
+    const em = stack.orm.em.fork();
+    const first = await orderAndWaitForMessage(stack, store, { id: 'order-race-1', customer: { email: 'race@example.com', optedIn: true } });
+    expect(first.status).toBe('sent');
+    const [armed] = await em.execute<{ id: string; placed_at: Date; rule_id: string }[]>(
+      `select o.id, o.placed_at, m.rule_id from store_order o join message m on m.customer_id = o.customer_id where m.id = ?`,
+      [first.id],
+    );
+    // Cycle 2 has not been claimed by anyone; smart sending would otherwise skip a second marketing email today.
+    await em.execute(`update store set smart_sending_hours = 0 where id = ?`, [store.id]);
+    const statements = PreparedStatements.forOrm(stack.orm);
+    try {
+      const { sendRetentionMessage } = createRetentionActivities({
+        orm: stack.orm,
+        statements,
+        transport: new OutboxTransport(),
+        templates: new TemplateCompiler(),
+        unsubscribe: new UnsubscribeTokens('race-secret'),
+        publicUrl: 'http://localhost:0',
+      });
+      const input = {
+        storeId: store.id,
+        ruleId: armed!.rule_id,
+        customerId: first.customer_id,
+        cycle: 2,
+        dueAt: new Date().toISOString(),
+        armedBy: { orderId: armed!.id, purchasedAt: new Date(armed!.placed_at).toISOString() },
+      };
+      const results = await Promise.all(Array.from({ length: 4 }, () => sendRetentionMessage(input)));
+      const ids = new Set(results.map((r) => ('messageId' in r ? r.messageId : r.deferred)));
+      expect(ids.size).toBe(1);
+      expect(results.every((r) => 'status' in r && r.status === 'sent')).toBe(true);
+      const rows = await em.execute<{ id: string; status: string; emails: string }[]>(
+        `select m.id, m.status, (select count(*) from outbox_email e where e.message_id = m.id) as emails
+         from message m where m.rule_id = ? and m.customer_id = ? and m.cycle = 2`,
+        [input.ruleId, input.customerId],
+      );
+      expect(rows).toEqual([{ id: [...ids][0], status: 'sent', emails: '1' }]);
+      // An attempt that lost the race stored nothing under a message id of its own: two emails in all, cycles 1 and 2.
+      const [stored] = await em.execute<{ n: string }[]>(`select count(*) as n from outbox_email where to_address = ?`, ['race@example.com']);
+      expect(stored!.n).toBe('2');
+    } finally {
+      await statements.close();
+      await em.execute(`update store set smart_sending_hours = 16 where id = ?`, [store.id]);
+    }
   });
 
   it('rewrites every link to the signed redirect and keeps the originals as the allow-list', () => {

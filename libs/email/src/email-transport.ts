@@ -22,6 +22,12 @@ export interface DeliveryReceipt {
   providerMessageId: string;
 }
 
+/** An SQL statement with `?` placeholders, for a caller to run on its own or inside a larger statement. */
+export interface StoreStatement {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * `em` is the transaction that records the message as sent: a transport that stores the message
  * (the outbox) writes in it, so "sent" and "stored" commit together.
@@ -33,6 +39,12 @@ export interface EmailTransport {
   /** True when delivery happens inside the caller's transaction, so a retry can never duplicate it. */
   readonly transactional: boolean;
   send(email: OutgoingEmail, em: EntityManager): Promise<DeliveryReceipt>;
+  /**
+   * Transports that deliver by writing to PostgreSQL may expose that write as one statement (the email stored under
+   * `id`, its receipt's provider id), so a caller can claim, store and mark the message sent in a single statement.
+   * `onlyIf` names a common table expression of the caller's: the email is stored only when it yields a row.
+   */
+  storeStatement?(email: OutgoingEmail, id: string, onlyIf?: string): StoreStatement;
   /**
    * Asks the provider whether it accepted our message (found by its `messageId` metadata), so a retry after an
    * unconfirmed send can record it instead of sending again. `null` means "not found (yet)": providers index

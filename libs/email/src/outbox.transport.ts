@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@boomerang/persistence';
-import type { DeliveryReceipt, EmailTransport, OutgoingEmail } from './email-transport.js';
+import type { DeliveryReceipt, EmailTransport, OutgoingEmail, StoreStatement } from './email-transport.js';
 
 /** The default transport: the rendered message lands in PostgreSQL, listable through the API. */
 export class OutboxTransport implements EmailTransport {
@@ -9,12 +9,17 @@ export class OutboxTransport implements EmailTransport {
 
   async send(email: OutgoingEmail, em: EntityManager): Promise<DeliveryReceipt> {
     const id = randomUUID();
+    const { sql, params } = this.storeStatement(email, id);
     // A plain insert: this runs once per send, inside the send's transaction, and needs no unit of work.
-    await em.execute(
-      `insert into outbox_email (id, store_id, message_id, from_address, to_address, subject, html, text, headers, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)`,
-      [id, email.storeId, email.messageId, email.from, email.to, email.subject, email.html, email.text, JSON.stringify(email.headers), new Date()],
-    );
+    await em.execute(sql, params);
     return { transport: 'outbox', providerMessageId: id };
+  }
+
+  storeStatement(email: OutgoingEmail, id: string, onlyIf?: string): StoreStatement {
+    return {
+      sql: `insert into outbox_email (id, store_id, message_id, from_address, to_address, subject, html, text, headers, created_at)
+            select ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?${onlyIf ? ` where exists (select 1 from ${onlyIf})` : ''}`,
+      params: [id, email.storeId, email.messageId, email.from, email.to, email.subject, email.html, email.text, JSON.stringify(email.headers), new Date()],
+    };
   }
 }

@@ -1,2 +1,3 @@
 export * from './entities/index.js';
 export * from './orm.js';
+export * from './prepared-statements.js';

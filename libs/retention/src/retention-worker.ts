@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
-import type { MikroORM } from '@boomerang/persistence';
+import { PreparedStatements, type MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE } from '@boomerang/workflows';
 import { createRetentionActivities } from './retention.activities.js';
@@ -45,8 +45,10 @@ export interface RetentionWorkers {
 }
 
 export async function createRetentionWorker(parts: RetentionWorkerParts): Promise<RetentionWorkers> {
+  const statements = PreparedStatements.forOrm(parts.orm);
   const sendDeps = {
     orm: parts.orm,
+    statements,
     transport: parts.transport ?? transportFor(parts.settings),
     templates: new TemplateCompiler(),
     unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
@@ -62,6 +64,10 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     taskQueue: RETENTION_TASK_QUEUE,
     // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires.
     maxCachedWorkflows: 250,
+    // When many sends fall due at once the server has a backlog: more polls and task slots keep tasks matched to
+    // a waiting poll instead of queued on the server (due-minute ceiling: less idle time, p99 lower; see README).
+    maxConcurrentWorkflowTaskPolls: 20,
+    maxConcurrentWorkflowTaskExecutions: 100,
     activities: createRetentionActivities(sendDeps),
   });
   const rules = await Worker.create({
@@ -75,7 +81,11 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
   });
   return {
     async run() {
-      await Promise.all([customers.run(), rules.run()]);
+      try {
+        await Promise.all([customers.run(), rules.run()]);
+      } finally {
+        await statements.close();
+      }
     },
     shutdown() {
       customers.shutdown();

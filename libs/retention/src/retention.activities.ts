@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { isPurchase, nextSendingTime, normalizeSku, type OrderStatus } from '@boomerang/domain';
-import { PermanentDeliveryError, RetryableDeliveryError, type EmailTransport, type OutgoingEmail, type TemplateCompiler } from '@boomerang/email';
+import {
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+  type EmailTransport,
+  type OutgoingEmail,
+  type StoreStatement,
+  type TemplateCompiler,
+} from '@boomerang/email';
 import {
   CustomerSchema,
   LockMode,
@@ -14,6 +21,7 @@ import {
   type Message,
   type MikroORM,
   type Order,
+  type PreparedStatements,
   type RetentionRule,
   type Store,
 } from '@boomerang/persistence';
@@ -24,6 +32,8 @@ import type { UnsubscribeTokens } from './unsubscribe-token.js';
 
 export interface RetentionActivityDeps {
   orm: MikroORM;
+  /** The send path's fixed statements, prepared once per connection (see PreparedStatements). */
+  statements: PreparedStatements;
   transport: EmailTransport;
   templates: TemplateCompiler;
   unsubscribe: UnsubscribeTokens;
@@ -70,8 +80,11 @@ interface FactsRow {
   last_marketing_at: Date | null;
 }
 
-async function readFacts(em: EntityManager, input: SendRetentionMessageInput): Promise<SendFacts> {
-  const [row] = await em.execute<FactsRow[]>(
+/** Runs one SQL text with `?` placeholders: prepared outside a transaction, or in a transaction's own connection. */
+type Run = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+
+async function readFacts(em: EntityManager, input: SendRetentionMessageInput, run: Run = (sql, params) => em.execute(sql, params)): Promise<SendFacts> {
+  const [row] = await run<FactsRow>(
     `select
        (select to_jsonb(c) from customer c where c.id = ?) as customer,
        (select to_jsonb(s) from store s where s.id = ?) as store,
@@ -148,6 +161,7 @@ const PROVIDER_INDEX_DELAY_MS = 5 * 60_000;
 
 export function createRetentionActivities(deps: RetentionActivityDeps): RetentionActivities {
   const clock = deps.clock ?? (() => new Date());
+  const prepared: Run = (sql, params) => deps.statements.run(sql, params);
 
   /** Claims the (rule, customer, cycle) slot; returns the existing row when an earlier attempt already did. */
   async function claim(em: EntityManager, input: SendRetentionMessageInput, email: string): Promise<Message> {
@@ -164,26 +178,48 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   }
 
   /**
-   * Claims a slot nobody has claimed yet, in one statement: the row is written with its outcome or its hand-off.
-   * False when an earlier attempt holds the slot (the caller then resumes that attempt instead).
+   * Claims a slot nobody has claimed yet and, in the same statement, writes what goes with it: the claim row carries
+   * its outcome or its hand-off, a stored email (`store`, a transport's own insert) and the settled enrollment are
+   * written only if the claim was. One statement is one atomic round trip, with no transaction around it.
+   * Returns the time written, or null when an earlier attempt holds the slot (the caller then resumes that attempt).
    */
   async function claimFresh(
-    em: EntityManager,
     input: SendRetentionMessageInput,
-    row: { id: string; toEmail: string; status: 'sending' | 'skipped'; reason?: string; subject?: string; transport?: string; links?: string[]; kind?: string },
-  ): Promise<boolean> {
+    row: {
+      id: string;
+      toEmail: string;
+      status: 'sending' | 'skipped' | 'sent';
+      reason?: string;
+      subject?: string;
+      transport?: string;
+      links?: string[];
+      kind?: string;
+      providerMessageId?: string;
+    },
+    also: { store?: StoreStatement; settle?: boolean } = {},
+  ): Promise<Date | null> {
     const now = clock();
-    const claimed = await em.execute<{ id: string }[]>(
-      `insert into message (id, store_id, rule_id, customer_id, cycle, status, reason, to_email, subject, transport, links, kind, handed_over_at, due_at, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?)
-       on conflict (rule_id, customer_id, cycle) do nothing returning id`,
-      [
-        row.id, input.storeId, input.ruleId, input.customerId, input.cycle, row.status, row.reason ?? null, row.toEmail,
-        row.subject ?? null, row.transport ?? null, JSON.stringify(row.links ?? []), row.kind ?? 'marketing',
-        row.transport ? now : null, new Date(input.dueAt), now,
-      ],
-    );
-    return claimed.length === 1;
+    const parts = [
+      `claimed as (insert into message (id, store_id, rule_id, customer_id, cycle, status, reason, to_email, subject, transport, links, kind,
+                                        handed_over_at, sent_at, provider_message_id, due_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?)
+       on conflict (rule_id, customer_id, cycle) do nothing returning id)`,
+    ];
+    const params: unknown[] = [
+      row.id, input.storeId, input.ruleId, input.customerId, input.cycle, row.status, row.reason ?? null, row.toEmail,
+      row.subject ?? null, row.transport ?? null, JSON.stringify(row.links ?? []), row.kind ?? 'marketing',
+      row.transport ? now : null, row.status === 'sent' ? now : null, row.providerMessageId ?? null, new Date(input.dueAt), now,
+    ];
+    if (also.store) {
+      parts.push(`stored as (${also.store.sql})`);
+      params.push(...also.store.params);
+    }
+    if (also.settle) {
+      parts.push(`settled as (${SETTLE_ENROLLMENT_SQL} and exists (select 1 from claimed))`);
+      params.push(...settleParams(input, now));
+    }
+    const [result] = await prepared<{ n: number }>(`with ${parts.join(',\n')} select count(*)::int as n from claimed`, params);
+    return result!.n === 1 ? now : null;
   }
 
   function outcome(message: Message): SentMessage {
@@ -197,8 +233,8 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   }
 
   /** Marks a message sent and the customer's enrollment settled, in one statement. */
-  async function markSent(em: EntityManager, input: SendRetentionMessageInput, messageId: string, providerMessageId: string, sentAt: Date) {
-    await em.execute(
+  async function markSent(input: SendRetentionMessageInput, messageId: string, providerMessageId: string, sentAt: Date) {
+    await prepared(
       `with sent as (update message set status = 'sent', sent_at = ?, provider_message_id = ? where id = ?) ${SETTLE_ENROLLMENT_SQL}`,
       [sentAt, providerMessageId, messageId, ...settleParams(input, sentAt)],
     );
@@ -235,7 +271,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       });
     }
     const sentAt = clock();
-    await markSent(em, input, messageId, receipt.providerMessageId, sentAt);
+    await markSent(input, messageId, receipt.providerMessageId, sentAt);
     return { messageId, cycle: input.cycle, status: 'sent', reason: null, at: sentAt.toISOString() };
   }
 
@@ -295,7 +331,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   return {
     async sendRetentionMessage(input): Promise<SendRetentionMessageResult> {
       const em = deps.orm.em.fork();
-      const facts = await readFacts(em, input);
+      const facts = await readFacts(em, input, prepared);
       const { customer, store } = facts;
       if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'unknown_customer');
       if (!store) throw ApplicationFailure.nonRetryable(`store ${input.storeId} does not exist`, 'unknown_store');
@@ -311,32 +347,26 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       const messageId = randomUUID();
       const reason = skipReason(facts, store, customer, clock());
       if (reason) {
-        const at = clock();
-        const claimed = await em.transactional(async (tx) => {
-          if (!(await claimFresh(tx, input, { id: messageId, toEmail: customer.email, status: 'skipped', reason }))) return false;
-          await settleEnrollment(tx, input);
-          return true;
-        });
-        if (!claimed) return resumeClaim(em, input, store, customer);
+        const at = await claimFresh(input, { id: messageId, toEmail: customer.email, status: 'skipped', reason }, { settle: true });
+        if (!at) return resumeClaim(em, input, store, customer);
         return { messageId, cycle: input.cycle, status: 'skipped', reason, at: at.toISOString() };
       }
 
       const { email, links } = await composeRetentionEmail(deps, em, { messageId, store, rule: facts.rule!, customer, input, order: facts.order });
       const claimRow = { id: messageId, toEmail: customer.email, status: 'sending' as const, subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing' };
-      if (deps.transport.transactional) {
-        // The email and the "sent" mark commit together: a retry finds the row and never sends twice.
-        const sentAt = await em.transactional(async (tx) => {
-          if (!(await claimFresh(tx, input, claimRow))) return null;
-          const receipt = await deps.transport.send(email, tx);
-          const at = clock();
-          await markSent(tx, input, messageId, receipt.providerMessageId, at);
-          return at;
-        });
+      if (deps.transport.storeStatement) {
+        // The claim, the stored email and the "sent" mark are one statement: a retry finds the row and never sends twice.
+        const providerMessageId = randomUUID();
+        const sentAt = await claimFresh(
+          input,
+          { ...claimRow, status: 'sent', providerMessageId },
+          { store: deps.transport.storeStatement(email, providerMessageId, 'claimed'), settle: true },
+        );
         if (!sentAt) return resumeClaim(em, input, store, customer);
         return { messageId, cycle: input.cycle, status: 'sent', reason: null, at: sentAt.toISOString() };
       }
       // External transports: the claim with its transport is committed before the call.
-      if (!(await claimFresh(em, input, claimRow))) return resumeClaim(em, input, store, customer);
+      if (!(await claimFresh(input, claimRow))) return resumeClaim(em, input, store, customer);
       return handOver(em, input, store, customer, email, messageId);
     },
   };
