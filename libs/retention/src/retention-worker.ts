@@ -62,8 +62,10 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
   const customers = await Worker.create({
     ...common,
     taskQueue: RETENTION_TASK_QUEUE,
-    // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires.
-    maxCachedWorkflows: 250,
+    // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires. At least
+    // the task slots below (the SDK requires it); 100 rather than 250 cut the worker's CPU per send in the due
+    // minute (8.4 ms against 9.6–10.3 ms; a smaller heap to collect) and its peak memory.
+    maxCachedWorkflows: 100,
     // When many sends fall due at once the server has a backlog: more polls and task slots keep tasks matched to
     // a waiting poll instead of queued on the server (due-minute ceiling: less idle time, p99 lower; see README).
     maxConcurrentWorkflowTaskPolls: 20,
