@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, SINGLE_PARTITION } from './ensure-temporal.mjs';
+import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerConfigArgs } from './ensure-temporal.mjs';
 
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,scale,email').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
@@ -63,7 +63,10 @@ function memorySampler(children) {
   return { stop: () => (clearInterval(timer), peaks) };
 }
 
-/** CPU seconds used so far: per process (user + system), PostgreSQL's processes together, and the whole machine. */
+/**
+ * CPU seconds used so far: per process (user + system), each PostgreSQL process (summed by `cpuPerItem` over the
+ * processes alive at the end: a backend that exits in between takes its time with it), and the whole machine.
+ */
 function cpuSnapshot(pids) {
   const ticks = (pid) => {
     try {
@@ -74,16 +77,18 @@ function cpuSnapshot(pids) {
     }
   };
   const snap = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ticks(pid)]));
-  snap.postgres = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    })
-    .reduce((sum, d) => sum + ticks(d), 0);
+  snap.postgres = Object.fromEntries(
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+        } catch {
+          return false;
+        }
+      })
+      .map((d) => [d, ticks(d)]),
+  );
   const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   snap.machine = (user + nice + system + irq + softirq + steal) / 100;
   snap.idle = (idle + iowait) / 100;
@@ -92,9 +97,13 @@ function cpuSnapshot(pids) {
 
 /** Milliseconds of CPU per item between two snapshots, by component. */
 function cpuPerItem(before, after, n) {
+  const used = (k) =>
+    k === 'postgres'
+      ? Object.entries(after.postgres).reduce((sum, [pid, t]) => sum + t - (before.postgres[pid] ?? 0), 0)
+      : after[k] - before[k];
   return Object.keys(after)
     .filter((k) => k !== 'idle')
-    .map((k) => `${k} ${(((after[k] - before[k]) * 1000) / n).toFixed(2)}`)
+    .map((k) => `${k} ${((used(k) * 1000) / n).toFixed(2)}`)
     .join(', ');
 }
 
@@ -145,9 +154,9 @@ async function main() {
   const temporal = start('temporal', cli, [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--log-level', 'error',
     '--db-filename', temporalDb, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
-    ...SINGLE_PARTITION.flatMap((kv) => ['--dynamic-config-value', kv]),
+    ...devServerConfigArgs(),
     ...['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'].flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
-  ]);
+  ], DEV_SERVER_ENV);
   spawnSync('node', ['libs/persistence/dist/cli.js', 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
   await waitFor(temporalPort);
   const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1' };

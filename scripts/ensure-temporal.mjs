@@ -10,11 +10,26 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TOOLS_BIN = join(ROOT, '.tools', 'bin');
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 /**
- * Dynamic config for a dev server that is the whole cluster: one partition per task queue. With the default four,
- * tasks and polls are spread over partitions and forwarded between them; measured in the due-minute ceiling
- * (10,000 held no-op workflows, three runs each), machine idle time while behind fell from 37–70 s to 32–42 s.
+ * How `npm start` and `npm run bench` run the dev server, which is then the whole cluster. Each setting was measured in
+ * the due-minute ceiling (10,000 held no-op workflows due in one minute; README, "Benchmarks").
  */
-export const SINGLE_PARTITION = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  // One partition per task queue: with the default four, tasks and polls are spread over partitions and forwarded
+  // between them; machine idle time while behind fell from 37–70 s to 32–42 s.
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+  // The dev server re-reads the cluster's search attributes from SQLite on every lookup, two or more per workflow
+  // task, all through its single SQLite connection. Ours are declared with --search-attribute before it starts, so
+  // the server's one-minute cache is always right.
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+];
+export const devServerConfigArgs = () => DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]);
+/**
+ * Go's collector took about a quarter of the server's CPU in the due minute: GOGC=400 (collect when the heap has grown
+ * 4x rather than 2x) cut the server's CPU per workflow from 10.0 to 7.7–8.3 ms and the ceiling's p99 from 37–54 s to
+ * 28–31 s; GOGC=1000 was no better and held 1.8 GB. Costs memory, not correctness; an explicit GOGC wins.
+ */
+export const DEV_SERVER_ENV = { GOGC: process.env.GOGC ?? '400' };
 
 function executable(path, probe = ['--version']) {
   try {

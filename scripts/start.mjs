@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, SINGLE_PARTITION } from './ensure-temporal.mjs';
+import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerConfigArgs } from './ensure-temporal.mjs';
 
 const DATA = join(ROOT, '.data');
 const env = process.env;
@@ -112,11 +112,11 @@ async function startTemporal() {
       '--db-filename', dbFilename,
       // WAL lets readers run beside the single writer; the dev server's SQLite is then ~1.5x faster (see README).
       '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
-      // One server process: task queue partitions only add forwarding between them (see README, "Benchmarks").
-      ...SINGLE_PARTITION.flatMap((kv) => ['--dynamic-config-value', kv]),
+      // Tuned for one process that is the whole cluster (scripts/ensure-temporal.mjs; README, "Benchmarks").
+      ...devServerConfigArgs(),
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-    ]);
+    ], DEV_SERVER_ENV);
     await waitForPort(TEMPORAL_PORT);
     await waitForPort(TEMPORAL_UI_PORT);
     return { address, ui };
