@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerConfigArgs } from './ensure-temporal.mjs';
+import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerArgs } from './ensure-temporal.mjs';
 
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,scale,email').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
@@ -153,9 +153,7 @@ async function main() {
   const temporalDb = join(mkdtempSync(join(tmpdir(), 'boomerang-bench-')), 'temporal.db');
   const temporal = start('temporal', cli, [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--log-level', 'error',
-    '--db-filename', temporalDb, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
-    ...devServerConfigArgs(),
-    ...['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'].flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
+    ...devServerArgs(temporalDb),
   ], DEV_SERVER_ENV);
   spawnSync('node', ['libs/persistence/dist/cli.js', 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
   await waitFor(temporalPort);

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TOOLS_BIN = join(ROOT, '.tools', 'bin');
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+/** The search attributes our workflows carry (libs/workflows/src/search-attributes.ts), all Keyword. */
+export const SEARCH_ATTRIBUTES = ['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'];
+
 /**
  * How `npm start` and `npm run bench` run the dev server, which is then the whole cluster. Each setting was measured in
  * the due-minute ceiling (10,000 held no-op workflows due in one minute; README, "Benchmarks").
@@ -19,11 +22,21 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
   // The dev server re-reads the cluster's search attributes from SQLite on every lookup, two or more per workflow
-  // task, all through its single SQLite connection. Ours are declared with --search-attribute before it starts, so
-  // the server's one-minute cache is always right.
+  // task, all through its single SQLite connection. Ours are declared below with --search-attribute, which the CLI
+  // writes before the server starts, so the server's one-minute cache is always right.
   'system.forceSearchAttributesCacheRefreshOnRead=false',
 ];
-export const devServerConfigArgs = () => DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]);
+
+/** The dev server's arguments for a SQLite file, after the ports: storage, tuning and our search attributes. */
+export function devServerArgs(dbFilename) {
+  return [
+    '--db-filename', dbFilename,
+    // WAL lets readers run beside the single writer; the dev server's SQLite is then ~1.5x faster (see README).
+    '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
+    ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
+    ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+  ];
+}
 /**
  * Go's collector took about a quarter of the server's CPU in the due minute: GOGC=400 (collect when the heap has grown
  * 4x rather than 2x) cut the server's CPU per workflow from 10.0 to 7.7–8.3 ms and the ceiling's p99 from 37–54 s to

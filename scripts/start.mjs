@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerConfigArgs } from './ensure-temporal.mjs';
+import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerArgs, SEARCH_ATTRIBUTES } from './ensure-temporal.mjs';
 
 const DATA = join(ROOT, '.data');
 const env = process.env;
@@ -13,7 +13,6 @@ const DASHBOARD_PORT = Number(env.DASHBOARD_PORT ?? 5173);
 const TEMPORAL_PORT = Number(env.TEMPORAL_PORT ?? 7233);
 const TEMPORAL_UI_PORT = Number(env.TEMPORAL_UI_PORT ?? 8233);
 const EMBEDDED_PG_PORT = Number(env.EMBEDDED_PG_PORT ?? 54329);
-const SEARCH_ATTRIBUTES = ['BoomerangStoreId', 'BoomerangRuleId', 'BoomerangCustomer', 'BoomerangRetentionState'];
 
 const children = [];
 const cleanups = [];
@@ -109,13 +108,9 @@ async function startTemporal() {
       '--ip', '127.0.0.1',
       '--port', String(TEMPORAL_PORT),
       '--ui-port', String(TEMPORAL_UI_PORT),
-      '--db-filename', dbFilename,
-      // WAL lets readers run beside the single writer; the dev server's SQLite is then ~1.5x faster (see README).
-      '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off',
       // Tuned for one process that is the whole cluster (scripts/ensure-temporal.mjs; README, "Benchmarks").
-      ...devServerConfigArgs(),
+      ...devServerArgs(dbFilename),
       '--log-level', 'warn',
-      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ], DEV_SERVER_ENV);
     await waitForPort(TEMPORAL_PORT);
     await waitForPort(TEMPORAL_UI_PORT);
