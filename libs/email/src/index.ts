@@ -6,4 +6,5 @@ export * from './render-context.js';
 export * from './render-message.js';
 export * from './starter-templates.js';
 export * from './template-compiler.js';
+export * from './template-errors.js';
 export * from './template-variables.js';
