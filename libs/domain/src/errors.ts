@@ -9,7 +9,9 @@ export type DomainErrorCode =
   | 'unauthorized'
   | 'invalid_signature'
   | 'conflict'
-  | 'payload_too_large';
+  | 'payload_too_large'
+  /** Well-formed and allowed, but it cannot be done with what is stored (a template that cannot render). */
+  | 'unprocessable';
 
 export interface FieldIssue {
   field: string;

@@ -10,6 +10,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unprocessable: 422,
 };
 
 /** The one place where domain errors become HTTP: `{ error: code, message, issues? }`. */
