@@ -194,6 +194,26 @@ describe('render budget at send', () => {
   });
 });
 
+/**
+ * The longest string any regular expression ran over during `fn`. Regular expressions over whole messages were
+ * defect 2's quadratic cost (`<a\s[^>]*href=…` rescans the rest of the HTML from every `<a `); a tokenizer is
+ * linear by construction. Counting what regular expressions see is a deterministic stand-in for a timing.
+ */
+function longestRegexSubject(fn: () => void): number {
+  let longest = 0;
+  const exec = RegExp.prototype.exec;
+  const spy = jest.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, subject: string) {
+    longest = Math.max(longest, String(subject).length);
+    return exec.call(this, subject);
+  });
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return longest;
+}
+
 describe('render cost is linear in the template', () => {
   // Defect 2: a 96 KB attribute full of `<a ` made one render take 3.7 s (regular expressions over the whole HTML,
   // once per `<a `). Render it, and twice as much, through every step a send runs.
@@ -205,15 +225,22 @@ describe('render cost is linear in the template', () => {
     // Work shows in output: the message grows by no more than the template did.
     expect(out.html.length - empty.html.length).toBeLessThanOrEqual(ATTRIBUTE_OF_ANCHORS.length);
     expect(out.text).toBe(empty.text);
-    const tracked = rewriteLinks(out.html, (_url, i) => `https://t.example/c/${i}`);
+    // Per message (compiled once already), no regular expression reads the 96 KB: only values and the text part.
+    expect(longestRegexSubject(() => renderMessage(compiler, { subject: 'x', bodyHtml: ATTRIBUTE_OF_ANCHORS }, context))).toBeLessThan(1_000);
+    let tracked = { html: '', links: [] as string[] };
+    expect(longestRegexSubject(() => (tracked = rewriteLinks(out.html, (_url, i) => `https://t.example/c/${i}`)))).toBeLessThan(1_000);
     expect(tracked.links).toEqual(rewriteLinks(empty.html, null).links);
     expect(tracked.html.length).toBeLessThan(out.html.length);
   });
 
-  it('derives text and rewrites links over 200 KB of `<a ` in one pass (the old regular expressions never finished)', () => {
+  it('derives text and rewrites links over 384 KB of `<a ` in one tokenizer pass: no regular expression reads the HTML', () => {
     const html = `<html><body><p title="${'<a '.repeat(64_000)}">One</p><a href="https://x.example/?a=1&amp;b=2">Two</a><!-- ${'<a '.repeat(64_000)}<head --></body></html>`;
-    expect(htmlToText(html)).toBe('One\n\nTwo (https://x.example/?a=1&b=2)');
-    const tracked = rewriteLinks(html, (_url, i) => `https://t.example/c/${i}`);
+    let text = '';
+    let tracked = { html: '', links: [] as string[] };
+    // No regular expression sees more than the text part or one attribute: the 384 KB of HTML is read once, by the tokenizer.
+    expect(longestRegexSubject(() => (text = htmlToText(html)))).toBeLessThanOrEqual(100);
+    expect(longestRegexSubject(() => (tracked = rewriteLinks(html, (_url, i) => `https://t.example/c/${i}`)))).toBeLessThanOrEqual(100);
+    expect(text).toBe('One\n\nTwo (https://x.example/?a=1&b=2)');
     expect(tracked.links).toEqual(['https://x.example/?a=1&b=2']);
     expect(tracked.html).toBe(html.replace('https://x.example/?a=1&amp;b=2', 'https://t.example/c/0'));
   });
