@@ -163,12 +163,13 @@ export class TemplateCompiler {
 /** juice over a template: its `{{…}}` tags replaced by inert tokens while the CSS is inlined, then put back. */
 function inlineCss(document: string): string {
   const tags: string[] = [];
-  const token = `HBS${randomBytes(6).toString('hex')}_`;
+  // Lower case: the HTML parser lower-cases a token that stands where an attribute name goes.
+  const token = `hbs${randomBytes(6).toString('hex')}_`;
   // Every `{{` has its `}}` (the pre-scan checked), so each match consumes what it scanned: linear.
   const shielded = document.replace(/\{\{[\s\S]*?\}\}/g, (tag) => `${token}${tags.push(tag) - 1}_`);
   const inlined = juice(shielded, { preserveMediaQueries: true, removeStyleTags: true, applyWidthAttributes: false, applyHeightAttributes: false });
   // A tag that stood where an attribute goes (`<a {{#if x}}…{{/if}}>`) comes back as an empty attribute.
-  return inlined.replace(new RegExp(`${token}(\\d+)_(="")?`, 'g'), (whole, index: string) => tags[Number(index)] ?? whole);
+  return inlined.replace(new RegExp(`${token}(\\d+)_(="")?`, 'gi'), (whole, index: string) => tags[Number(index)] ?? whole);
 }
 
 /** Checks a rendered part against `TEMPLATE_LIMITS.maxOutputChars`; a message for the merchant, or null. */
