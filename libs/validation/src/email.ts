@@ -9,7 +9,7 @@ export const MAX_EMAIL = 254;
 export const email = () =>
   z
     .string({ error: 'must be an email address' })
-    .max(MAX_EMAIL + 100, `must be at most ${MAX_EMAIL} characters`)
+    .max(MAX_EMAIL + 100, { message: `must be at most ${MAX_EMAIL} characters`, abort: true })
     .trim()
     .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
     .superRefine((value, ctx) => {

@@ -19,7 +19,7 @@ export function text(max: number, { min = 1, trim = true }: TextOptions = {}) {
   let schema = z
     .string({ error: 'must be a string' })
     // Length first: nothing below looks at more than `max` characters (plus surrounding space).
-    .max(trim ? max + 1_000 : max, `must be at most ${max} characters`)
+    .max(trim ? max + 1_000 : max, { message: `must be at most ${max} characters`, abort: true })
     .superRefine((value, ctx) => {
       const problem = textProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -5,8 +5,9 @@ import { textProblem } from './text.js';
 export function httpUrl(max = 2_048) {
   return z
     .string({ error: 'must be an http(s) URL' })
+    .max(max + 1_000, { message: `must be at most ${max} characters`, abort: true })
     .trim()
-    .max(max, `must be at most ${max} characters`)
+    .max(max, { message: `must be at most ${max} characters`, abort: true })
     .superRefine((value, ctx) => {
       const problem = textProblem(value);
       if (problem) return void ctx.addIssue({ code: 'custom', message: problem });

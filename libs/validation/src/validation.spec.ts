@@ -16,6 +16,11 @@ describe('text', () => {
     expect(ok(text(255), value)).toBe(false);
   });
 
+  it('stops at the length bound: the NUL scan never looks at an oversized string', () => {
+    const result = text(10).safeParse(`\u0000${'x'.repeat(100_000)}`);
+    expect(new Set(result.success ? [] : result.error.issues.map((i) => i.message))).toEqual(new Set(['must be at most 10 characters']));
+  });
+
   it('accepts and trims ordinary text, emoji included', () => {
     expect(text(255).parse('  Café 😀  ')).toBe('Café 😀');
     expect(text(255, { min: 0 }).parse('')).toBe('');
