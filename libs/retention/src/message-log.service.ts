@@ -193,9 +193,17 @@ export class MessageLogService {
          (select count(*) from message where store_id = ?${byRule} and status in ('skipped', 'failed')) as skipped,
          (select coalesce(sum(open_count), 0) from message where store_id = ?${byRule}) as opens,
          (select coalesce(sum(click_count), 0) from message where store_id = ?${byRule}) as clicks,
-         (select count(*) from conversion where store_id = ?${byRule}) as conversions,
-         (select coalesce(sum(revenue_cents), 0) from conversion where store_id = ?${byRule}) as revenue_cents`,
-      [...p(), ...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
+         (select count(*) from conversion where store_id = ?${byRule}) as conversions`,
+      [...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
+    );
+    // Revenue is kept in each order currency's minor units (JPY has none, BHD three).
+    const revenueRows = await em.execute<{ currency: string; minor: string }[]>(
+      `select currency, sum(revenue_cents) as minor from conversion where store_id = ?${byRule} group by currency`,
+      p(),
+    );
+    const revenue = revenueRows.reduce(
+      (sum, r) => sum + (isCurrency(r.currency) ? fromMinorUnits(Number(r.minor), r.currency) : Number(r.minor) / 100),
+      0,
     );
     const weekly = await em.execute<{ week: Date; sent: string }[]>(
       `select w.week, count(m.id) as sent
@@ -212,7 +220,7 @@ export class MessageLogService {
       opens: Number(counts!.opens),
       clicks: Number(counts!.clicks),
       conversions: Number(counts!.conversions),
-      revenue: Number(counts!.revenue_cents) / 100,
+      revenue: Math.round(revenue * 1000) / 1000,
       weekly: weekly.map((w) => ({ weekStart: new Date(`${String(iso(w.week)).slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), sent: Number(w.sent) })),
     };
   }

@@ -16,7 +16,8 @@ const hour = z.number().int().min(0).max(23);
 /** An optional setting: null clears it. Columns are varchar(255), so no bound exceeds that. */
 const setting = (max: number) => text(max, { min: 0 }).nullable();
 
-export const SOCIAL_NETWORKS = ['facebook', 'instagram', 'x', 'tiktok', 'youtube', 'pinterest', 'linkedin'] as const;
+/** `website` doubles as the storefront URL in emails (there is no column for it yet). */
+export const SOCIAL_NETWORKS = ['website', 'facebook', 'instagram', 'x', 'tiktok', 'youtube', 'pinterest', 'linkedin'] as const;
 
 /** Store settings, including the CAN-SPAM details every marketing footer needs. */
 export const updateStoreSchema = z
