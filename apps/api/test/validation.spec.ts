@@ -110,6 +110,7 @@ describe('one validation layer: every input bounded, a 4xx naming the field, not
         ['an id over 255 characters', { id: 'o'.repeat(256) }, 'id'],
         ['an email over 255 characters', { customer: { email: `${'a'.repeat(250)}@example.com` } }, 'customer.email'],
         ['240 emoji as an email', { customer: { email: `${'😀'.repeat(240)}@x.co` } }, 'customer.email'],
+        ['an email that lowercasing lengthens past 255', { customer: { email: `${'İ'.repeat(200)}@x.co` } }, 'customer.email'],
         ['a total of 1e17', { totals: { total: 1e17 } }, 'totals.total'],
         ['a price of 1e308', { lineItems: [{ sku: 'SKU-1', quantity: 1, price: 1e308 }] }, 'lineItems.0.price'],
         ['createdAt in year 0000', { createdAt: '0000-01-01T00:00:00Z' }, 'createdAt'],

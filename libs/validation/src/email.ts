@@ -1,4 +1,4 @@
-import { isEmail } from '@boomerang/domain';
+import { isEmail, normalizeEmail } from '@boomerang/domain';
 import { z } from 'zod';
 import { textProblem } from './text.js';
 
@@ -16,4 +16,6 @@ export const email = () =>
       const problem = textProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
       else if (!isEmail(value)) ctx.addIssue({ code: 'custom', message: 'must be an email address' });
+      // Customers are keyed by the lowercased address, and lowercasing can lengthen it ('İ' becomes two characters).
+      else if (normalizeEmail(value).length > MAX_EMAIL) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_EMAIL} characters once lowercased` });
     });

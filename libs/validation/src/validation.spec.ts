@@ -110,6 +110,8 @@ describe('time zones, URLs and emails', () => {
     expect(ok(email(), `${'😀'.repeat(240)}@x.co`)).toBe(false);
     expect(ok(email(), 'a\u0000@b.example')).toBe(false);
     expect(ok(email(), 'nope')).toBe(false);
+    expect(ok(email(), `${'İ'.repeat(200)}@x.co`)).toBe(false);
+    expect(ok(email(), `${'İ'.repeat(100)}@x.co`)).toBe(true);
   });
 });
 
