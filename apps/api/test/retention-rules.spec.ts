@@ -228,6 +228,10 @@ describe('retention rules over their life', () => {
   it('test-sends a rule to any address with a chosen customer\'s data, without touching logs or stats', async () => {
     const store = await createReadyStore(stack, 'Test sends');
     const r = await rule(store, { status: 'draft', subject: 'Hi {{customer.firstName}}' });
+    // Before any order there is no customer whose data could fill the template: 409 saying so, not a failed workflow's 500.
+    const early = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/test-send`, { to: 'owner@shop.example' });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ error: 'conflict', message: expect.stringContaining('no customer') });
     const customer = await buy(store, 't-1', 'real@x.example');
     const res = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules/${r.id}/test-send`, { to: 'owner@shop.example', customerId: customer.customerId });
     expect(res.status).toBe(200);

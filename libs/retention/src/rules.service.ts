@@ -52,18 +52,25 @@ export const testSendSchema = z
   .strict();
 
 /**
- * The worker's `TemplateRenderError`, as the test-send workflow's failure carries it (workflow → activity →
- * application failure): a 422 naming the field, since the stored template cannot render.
+ * A test send's failure as the workflow carries it (workflow → activity → application failure), as the domain error
+ * the merchant should see: a template that cannot render is a 422 naming the field; a rule or customer that went away
+ * while the test send ran is a 404 or a 409. Anything else (Temporal down, a transport outage) stays unmapped.
  */
-function templateFailure(err: unknown): DomainError | null {
+function testSendFailure(err: unknown): DomainError | null {
   for (let cause = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
     const failure = cause as { type?: unknown; message: string; details?: unknown[] };
-    if (failure.type !== 'TemplateRenderError') continue;
-    const field = (failure.details?.[0] as { field?: string } | undefined)?.field ?? 'bodyHtml';
-    return new DomainError('unprocessable', `the template cannot be rendered: ${failure.message}`, [{ field, message: failure.message }]);
+    if (failure.type === 'TemplateRenderError') {
+      const field = (failure.details?.[0] as { field?: string } | undefined)?.field ?? 'bodyHtml';
+      return new DomainError('unprocessable', `the template cannot be rendered: ${failure.message}`, [{ field, message: failure.message }]);
+    }
+    if (failure.type === 'not_found') return new DomainError('not_found', 'the rule was deleted while the test send ran');
+    if (failure.type === 'no_customer') return noCustomerYet();
   }
   return null;
 }
+
+const noCustomerYet = () =>
+  new DomainError('conflict', 'the store has no customer yet whose data could fill the template: pass customerId once an order has arrived');
 
 export type BackfillChoice = z.infer<typeof activateRuleSchema>['backfill'];
 
@@ -169,11 +176,12 @@ export class RulesService {
     if (input.customerId && !(await em.findOne(CustomerSchema, { id: input.customerId, storeId }))) {
       throw ValidationError.field('customerId', 'is not a customer of this store');
     }
+    if (!input.customerId && !(await em.findOne(CustomerSchema, { storeId }, { fields: ['id'] }))) throw noCustomerYet();
     if (!this.lifecycle) throw new DomainError('conflict', 'test sends need the worker');
     try {
       return await this.lifecycle.testSend({ storeId, ruleId: rule.id, to: input.to.trim(), customerId: input.customerId });
     } catch (err) {
-      throw templateFailure(err) ?? err;
+      throw testSendFailure(err) ?? err;
     }
   }
 
