@@ -5,11 +5,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerArgs, SEARCH_ATTRIBUTES } from './ensure-temporal.mjs';
 import { Supervisor, groupAlive, stopOnSignals, withoutSignalHandlers } from './supervisor.mjs';
 
-const env = process.env;
+// As under `npm start`: nx and the pinned Node first on PATH, also when run as `node scripts/start.mjs`.
+const env = { ...process.env, PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter) };
 const DATA = resolve(ROOT, env.DATA_DIR || '.data');
 const API_PORT = Number(env.API_PORT ?? 3000);
 const DASHBOARD_PORT = Number(env.DASHBOARD_PORT ?? 5173);

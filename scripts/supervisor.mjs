@@ -59,6 +59,7 @@ export class Supervisor {
     // detached: a process group of its own, so stop() can signal the child and anything it started (-pid).
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     service.child = child;
+    if (child.pid !== undefined) this.log(service.name, `started (pid ${child.pid})`);
     const prefix = (stream, out) => createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       if (line.trim()) out.write(`[${service.name}] ${line}\n`);
     });

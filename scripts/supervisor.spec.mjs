@@ -22,7 +22,10 @@ function quietSupervisor(options = {}) {
   const lines = [];
   const out = new PassThrough();
   out.resume();
-  const supervisor = new Supervisor({ log: (name, message) => lines.push(`${name} ${message}`), ...options });
+  const log = (name, message) => {
+    if (!message.startsWith('started')) lines.push(`${name} ${message}`);
+  };
+  const supervisor = new Supervisor({ log, ...options });
   return { supervisor, lines, io: { stdout: out, stderr: out } };
 }
 
