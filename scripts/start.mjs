@@ -12,11 +12,18 @@ import { Supervisor, groupAlive, stopOnSignals, withoutSignalHandlers } from './
 // As under `npm start`: nx and the pinned Node first on PATH, also when run as `node scripts/start.mjs`.
 const env = { ...process.env, PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter) };
 const DATA = resolve(ROOT, env.DATA_DIR || '.data');
-const API_PORT = Number(env.API_PORT ?? 3000);
-const DASHBOARD_PORT = Number(env.DASHBOARD_PORT ?? 5173);
-const TEMPORAL_PORT = Number(env.TEMPORAL_PORT ?? 7233);
-const TEMPORAL_UI_PORT = Number(env.TEMPORAL_UI_PORT ?? 8233);
-const EMBEDDED_PG_PORT = Number(env.EMBEDDED_PG_PORT ?? 54329);
+const PORT_DEFAULTS = { API_PORT: 3000, DASHBOARD_PORT: 5173, TEMPORAL_PORT: 7233, TEMPORAL_UI_PORT: 8233, EMBEDDED_PG_PORT: 54329 };
+const badPorts = Object.keys(PORT_DEFAULTS).filter((name) => env[name] && !(/^\d{1,5}$/.test(env[name]) && Number(env[name]) >= 1 && Number(env[name]) <= 65_535));
+if (badPorts.length > 0) {
+  console.error(`[start] invalid configuration\n${badPorts.map((name) => `  ${name}: must be a whole number from 1 to 65535`).join('\n')}`);
+  process.exit(78);
+}
+const port = (name) => Number(env[name] || PORT_DEFAULTS[name]);
+const API_PORT = port('API_PORT');
+const DASHBOARD_PORT = port('DASHBOARD_PORT');
+const TEMPORAL_PORT = port('TEMPORAL_PORT');
+const TEMPORAL_UI_PORT = port('TEMPORAL_UI_PORT');
+const EMBEDDED_PG_PORT = port('EMBEDDED_PG_PORT');
 
 const say = (part, msg) => console.log(`[start] ${part.padEnd(10)} ${msg}`);
 const supervisor = new Supervisor({ log: say, onFatal: (name, reason) => void shutdown(1, `${name}: ${reason}`) });
