@@ -49,8 +49,8 @@ describe('docker-compose.yml', () => {
   it('refuses to start without each secret', () => {
     expect(compose({}).missing).toEqual(['ADMIN_API_KEY', 'POSTGRES_PASSWORD', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL', 'UNSUBSCRIBE_SECRET']);
     expect(compose(SECRETS).missing).toEqual([]);
-    // An empty Postmark header secret is a choice (basic auth instead); an unset one is not.
-    expect(compose({ ...SECRETS, POSTMARK_WEBHOOK_SECRET: '' }).missing).toEqual([]);
+    // Set but empty, as in a .env copied from .env.example and not filled in.
+    expect(compose({ ...SECRETS, ADMIN_API_KEY: '', POSTMARK_WEBHOOK_SECRET: '' }).missing).toEqual(['ADMIN_API_KEY', 'POSTMARK_WEBHOOK_SECRET']);
   });
 
   it('carries no development default secret', () => {
