@@ -1,6 +1,7 @@
 // The whole `npm start` stack (scripts/start.mjs) on free ports and a fresh data directory: it comes up, a worker
 // killed with SIGKILL comes back, and SIGTERM to the start process stops everything, leaving no port open and no
-// process behind. Needs the built apps (`npm test` builds before its integration phase) and a Temporal CLI.
+// process behind; and each built app refuses a bad configuration at start-up. Needs the built apps (`npm test` builds
+// before its integration phase) and a Temporal CLI.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -109,4 +110,52 @@ describe('npm start (scripts/start.mjs), the whole stack', () => {
     // PostgreSQL and anything else start.mjs spawned outside the supervisor share its process group.
     expect(groupAlive(start.pid)).toBe(false);
   }, 120_000);
+});
+
+describe('each app refuses a bad configuration at start-up, with one message and exit code 78', () => {
+  /** Runs a built app with `env` only (plus PATH); resolves with its exit code and output. */
+  function runApp(main, env) {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    });
+  }
+  const DATABASE_URL = 'postgres://boomerang:boomerang@127.0.0.1:1/boomerang';
+
+  it('api: bad values and, in production, the development secrets', async () => {
+    const { code, output } = await runApp('apps/api/dist/main.js', {
+      NODE_ENV: 'production',
+      DATABASE_URL,
+      API_PORT: 'abc',
+      DISPATCH_SWEEP_MS: '-1',
+      ADMIN_API_KEY: 'dev-admin-key',
+      PUBLIC_URL: 'https://mail.example.com',
+    });
+    expect(code).toBe(78);
+    expect(output).toMatch(/^api: invalid configuration\n/);
+    for (const name of ['API_PORT', 'DISPATCH_SWEEP_MS', 'ADMIN_API_KEY', 'UNSUBSCRIBE_SECRET', 'POSTMARK_WEBHOOK_SECRET']) {
+      expect(output).toContain(`  ${name}: `);
+    }
+    expect(output).not.toMatch(/\n\s+at /); // one message, no stack trace
+  });
+
+  it('worker: a malformed DATABASE_URL and, in production, the development unsubscribe secret', async () => {
+    const { code, output } = await runApp('apps/worker/dist/main.js', { NODE_ENV: 'production', DATABASE_URL: 'localhost:5432', UNSUBSCRIBE_SECRET: 'dev-unsubscribe-secret' });
+    expect(code).toBe(78);
+    for (const name of ['DATABASE_URL', 'UNSUBSCRIBE_SECRET', 'PUBLIC_URL']) expect(output).toContain(`  ${name}: `);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('dashboard: a malformed API_URL', async () => {
+    const { code, output } = await runApp('apps/dashboard/build/index.js', { API_URL: 'api:3000', PORT: String(await freePort()) });
+    expect(code).toBe(78);
+    expect(output).toContain('  API_URL: must be an absolute http:// or https:// URL');
+  });
 });
