@@ -4,9 +4,9 @@ import { openOrm } from '@boomerang/persistence';
 import { createRetentionWorker } from '@boomerang/retention';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { BUNDLE_PATH } from './bundle-path.js';
-import { loadWorkerConfig } from './config.js';
+import { loadWorkerConfigOrExit } from './config.js';
 
-const config = loadWorkerConfig();
+const config = loadWorkerConfigOrExit();
 const orm = await openOrm(config.databaseUrl);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const lifecycle = await RetentionLifecycle.connect({ address: config.temporalAddress, namespace: config.namespace });

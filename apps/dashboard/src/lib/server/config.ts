@@ -1,29 +1,11 @@
-import { ADMIN_API_KEY, API_URL, TEMPORAL_UI_URL } from '$app/env/private';
+import { building } from '$app/environment';
+import { ADMIN_API_KEY, API_URL, NODE_ENV, TEMPORAL_UI_URL } from '$app/env/private';
+import { parseDashboardConfig, type DashboardConfig } from './dashboard-config.js';
 
-/** Every setting the dashboard reads, parsed once. Defaults work on a fresh machine with `npm start`. */
-export interface DashboardConfig {
-  apiUrl: string;
-  adminApiKey: string;
-  temporalUiUrl: string;
-}
+export type { DashboardConfig } from './dashboard-config.js';
 
-export interface DashboardEnv {
-  API_URL?: string;
-  ADMIN_API_KEY?: string;
-  TEMPORAL_UI_URL?: string;
-}
-
-export function parseDashboardConfig(env: DashboardEnv): DashboardConfig {
-  return {
-    apiUrl: baseUrl('API_URL', env.API_URL || 'http://127.0.0.1:3000'),
-    adminApiKey: env.ADMIN_API_KEY || 'dev-admin-key',
-    temporalUiUrl: baseUrl('TEMPORAL_UI_URL', env.TEMPORAL_UI_URL || 'http://localhost:8233'),
-  };
-}
-
-function baseUrl(name: string, value: string): string {
-  if (!URL.canParse(value)) throw new Error(`${name} must be an absolute URL, got "${value}"`);
-  return value.replace(/\/+$/, '');
-}
-
-export const config: DashboardConfig = parseDashboardConfig({ API_URL, ADMIN_API_KEY, TEMPORAL_UI_URL });
+/**
+ * Parsed once; src/hooks.server.ts loads it at start-up, so a bad value stops the server before its first request.
+ * `vite build` also loads server modules, with NODE_ENV=production and no secrets: the production rules wait for a run.
+ */
+export const config: DashboardConfig = parseDashboardConfig({ API_URL, ADMIN_API_KEY, TEMPORAL_UI_URL, NODE_ENV: building ? undefined : NODE_ENV });

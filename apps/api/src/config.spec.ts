@@ -1,0 +1,149 @@
+import { ConfigError, DEV_SECRETS, loadApiConfig } from './config.js';
+
+const DATABASE_URL = 'postgres://boomerang:boomerang@127.0.0.1:54329/boomerang';
+// Each printed by `openssl rand -hex 32`.
+const SECRETS = [
+  '3bbce1f52d085b067707029c4677ea260335bed1c0387926bcfea17ff107857b',
+  'b86d97c735605d8aafeba0fa74bc615c17249d37b377f788001b20a60bcdedd8',
+  '1e10f4fc617b5094f33018e0dce5caf64a905a3e099f69d8237dd3cd7c05287b',
+  '95eca26afd864d2139a30c5f1b5130eb7e73341757c68e725474ebcb632bc25a',
+];
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL,
+  ADMIN_API_KEY: SECRETS[0],
+  UNSUBSCRIBE_SECRET: SECRETS[1],
+  POSTMARK_WEBHOOK_SECRET: SECRETS[2],
+  PUBLIC_URL: 'https://mail.example.com',
+};
+
+function issuesOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  try {
+    loadApiConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return Object.fromEntries((err as ConfigError).issues.map((i) => [i.variable, i.message]));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadApiConfig', () => {
+  it('works on a fresh machine with only DATABASE_URL (what npm start passes)', () => {
+    expect(loadApiConfig({ DATABASE_URL })).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: DATABASE_URL,
+      temporalAddress: '127.0.0.1:7233',
+      temporalNamespace: 'default',
+      adminApiKey: 'dev-admin-key',
+      publicUrl: 'http://localhost:3000',
+      unsubscribeSecret: 'dev-unsubscribe-secret',
+      dispatchSweepMs: 5000,
+      postmarkWebhookSecret: 'dev-postmark-webhook-secret',
+      postmarkWebhookBasicAuth: null,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadApiConfig({
+      DATABASE_URL,
+      API_PORT: '0',
+      API_HOST: '127.0.0.1',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'boomerang',
+      PUBLIC_URL: 'https://mail.example.com/',
+      DISPATCH_SWEEP_MS: '500',
+      POSTMARK_WEBHOOK_SECRET: '',
+      POSTMARK_WEBHOOK_USER: 'postmark',
+      POSTMARK_WEBHOOK_PASSWORD: 'pw',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      temporalAddress: 'temporal:7233',
+      temporalNamespace: 'boomerang',
+      publicUrl: 'https://mail.example.com',
+      dispatchSweepMs: 500,
+      postmarkWebhookSecret: null,
+      postmarkWebhookBasicAuth: { username: 'postmark', password: 'pw' },
+    });
+  });
+
+  it('falls back to PORT, and treats an empty variable as unset', () => {
+    expect(loadApiConfig({ DATABASE_URL, PORT: '8080', ADMIN_API_KEY: '' })).toMatchObject({ port: 8080, adminApiKey: 'dev-admin-key' });
+  });
+
+  it('names every bad variable in one error', () => {
+    const issues = issuesOf({
+      DATABASE_URL: 'mysql://root@db/boomerang',
+      API_PORT: 'abc',
+      DISPATCH_SWEEP_MS: '-1',
+      PUBLIC_URL: 'localhost:3000',
+      TEMPORAL_ADDRESS: 'temporal',
+    });
+    expect(Object.keys(issues).sort()).toEqual(['API_PORT', 'DATABASE_URL', 'DISPATCH_SWEEP_MS', 'PUBLIC_URL', 'TEMPORAL_ADDRESS']);
+  });
+
+  it.each([
+    ['API_PORT', '70000'],
+    ['API_PORT', '3000.5'],
+    ['PORT', 'x'],
+    ['DISPATCH_SWEEP_MS', '0'],
+    ['DISPATCH_SWEEP_MS', '1e3'],
+    ['PUBLIC_URL', 'javascript:alert(1)'],
+    ['DATABASE_URL', 'not a url'],
+    ['TEMPORAL_ADDRESS', '127.0.0.1:99999'],
+    ['TEMPORAL_NAMESPACE', 'a b'],
+  ])('refuses %s=%s', (variable, value) => {
+    expect(Object.keys(issuesOf({ DATABASE_URL, [variable]: value }))).toEqual([variable]);
+  });
+
+  it('requires DATABASE_URL and never echoes its value', () => {
+    expect(issuesOf({}).DATABASE_URL).toMatch(/required/);
+    expect(issuesOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }).DATABASE_URL).not.toContain('hunter2');
+  });
+
+  it('refuses half of the Postmark basic auth pair', () => {
+    expect(Object.keys(issuesOf({ DATABASE_URL, POSTMARK_WEBHOOK_USER: 'postmark' }))).toEqual(['POSTMARK_WEBHOOK_PASSWORD']);
+  });
+
+  describe('with NODE_ENV=production', () => {
+    it('starts with real secrets', () => {
+      expect(loadApiConfig(PRODUCTION)).toMatchObject({ adminApiKey: PRODUCTION.ADMIN_API_KEY, publicUrl: 'https://mail.example.com' });
+    });
+
+    it.each(Object.entries(DEV_SECRETS))('refuses the development default %s', (variable, devDefault) => {
+      const issues = issuesOf({ ...PRODUCTION, [variable]: devDefault });
+      expect(Object.keys(issues)).toEqual([variable]);
+      expect(issues[variable]).toMatch(/development default/);
+    });
+
+    it.each(['ADMIN_API_KEY', 'UNSUBSCRIBE_SECRET', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL'])('refuses a missing %s', (variable) => {
+      const env: NodeJS.ProcessEnv = { ...PRODUCTION };
+      delete env[variable];
+      expect(issuesOf(env)[variable]).toMatch(/required/);
+    });
+
+    it.each([
+      ['short', 'Xk9#mQ2$vL7!'],
+      ['predictable', 'passwordpasswordpasswordpasswordpassword'],
+      ['one character', 'a'.repeat(64)],
+    ])('refuses a %s secret without echoing it', (_, value) => {
+      const issues = issuesOf({ ...PRODUCTION, ADMIN_API_KEY: value, UNSUBSCRIBE_SECRET: value });
+      expect(Object.keys(issues).sort()).toEqual(['ADMIN_API_KEY', 'UNSUBSCRIBE_SECRET']);
+      expect(JSON.stringify(issues)).not.toContain(value);
+    });
+
+    it('accepts basic auth instead of the header secret, but not neither', () => {
+      const basic = { ...PRODUCTION, POSTMARK_WEBHOOK_SECRET: '', POSTMARK_WEBHOOK_USER: 'postmark', POSTMARK_WEBHOOK_PASSWORD: SECRETS[3] };
+      expect(loadApiConfig(basic)).toMatchObject({ postmarkWebhookSecret: null, postmarkWebhookBasicAuth: { username: 'postmark' } });
+      expect(Object.keys(issuesOf({ ...PRODUCTION, POSTMARK_WEBHOOK_SECRET: '' }))).toEqual(['POSTMARK_WEBHOOK_SECRET']);
+      expect(Object.keys(issuesOf({ ...basic, POSTMARK_WEBHOOK_PASSWORD: 'pw' }))).toEqual(['POSTMARK_WEBHOOK_PASSWORD']);
+    });
+
+    it('reports a bad value and a default secret together', () => {
+      expect(Object.keys(issuesOf({ ...PRODUCTION, API_PORT: 'abc', ADMIN_API_KEY: 'dev-admin-key' })).sort()).toEqual(['ADMIN_API_KEY', 'API_PORT']);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import { ConfigError, loadWorkerConfig } from './config.js';
+
+const DATABASE_URL = 'postgres://boomerang:boomerang@127.0.0.1:54329/boomerang';
+// Printed by `openssl rand -hex 32`.
+const SECRET = '3bbce1f52d085b067707029c4677ea260335bed1c0387926bcfea17ff107857b';
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL, UNSUBSCRIBE_SECRET: SECRET, PUBLIC_URL: 'https://mail.example.com' };
+
+function issuesOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  try {
+    loadWorkerConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return Object.fromEntries((err as ConfigError).issues.map((i) => [i.variable, i.message]));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadWorkerConfig', () => {
+  it('works on a fresh machine with what npm start passes', () => {
+    expect(loadWorkerConfig({ DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:7233', API_PORT: '3000' })).toEqual({
+      databaseUrl: DATABASE_URL,
+      temporalAddress: '127.0.0.1:7233',
+      namespace: 'default',
+      publicUrl: 'http://localhost:3000',
+      unsubscribeSecret: 'dev-unsubscribe-secret',
+      postmark: null,
+    });
+  });
+
+  it('reads the Postmark settings', () => {
+    const config = loadWorkerConfig({
+      DATABASE_URL,
+      PUBLIC_URL: 'https://mail.example.com/',
+      POSTMARK_SERVER_TOKEN: 'token',
+      POSTMARK_REQUEST_HOST: '127.0.0.1:4010',
+      POSTMARK_BROADCAST_STREAM: 'retention-broadcast',
+      POSTMARK_TIMEOUT_SECONDS: '0.5',
+    });
+    expect(config.publicUrl).toBe('https://mail.example.com');
+    expect(config.postmark).toEqual({
+      serverToken: 'token',
+      requestHost: '127.0.0.1:4010',
+      broadcastStream: 'retention-broadcast',
+      transactionalStream: 'outbound',
+      timeoutSeconds: 0.5,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    const issues = issuesOf({
+      DATABASE_URL: 'http://db/boomerang',
+      TEMPORAL_ADDRESS: 'temporal',
+      PUBLIC_URL: 'ftp://example.com',
+      POSTMARK_TIMEOUT_SECONDS: '-1',
+      POSTMARK_REQUEST_HOST: 'http://127.0.0.1:4010',
+    });
+    expect(Object.keys(issues).sort()).toEqual(['DATABASE_URL', 'POSTMARK_REQUEST_HOST', 'POSTMARK_TIMEOUT_SECONDS', 'PUBLIC_URL', 'TEMPORAL_ADDRESS']);
+  });
+
+  it.each([
+    ['API_PORT', 'abc'],
+    ['POSTMARK_TIMEOUT_SECONDS', '0'],
+    ['POSTMARK_TIMEOUT_SECONDS', 'soon'],
+    ['POSTMARK_BROADCAST_STREAM', 'two words'],
+    ['TEMPORAL_NAMESPACE', 'a/b'],
+  ])('refuses %s=%s', (variable, value) => {
+    expect(Object.keys(issuesOf({ DATABASE_URL, [variable]: value }))).toEqual([variable]);
+  });
+
+  it('requires DATABASE_URL', () => {
+    expect(issuesOf({}).DATABASE_URL).toMatch(/required/);
+  });
+
+  describe('with NODE_ENV=production', () => {
+    it('starts with a real secret', () => {
+      expect(loadWorkerConfig(PRODUCTION).unsubscribeSecret).toBe(SECRET);
+    });
+
+    it('refuses the development default UNSUBSCRIBE_SECRET', () => {
+      const issues = issuesOf({ ...PRODUCTION, UNSUBSCRIBE_SECRET: 'dev-unsubscribe-secret' });
+      expect(Object.keys(issues)).toEqual(['UNSUBSCRIBE_SECRET']);
+      expect(issues.UNSUBSCRIBE_SECRET).toMatch(/development default/);
+    });
+
+    it.each(['UNSUBSCRIBE_SECRET', 'PUBLIC_URL'])('refuses a missing %s', (variable) => {
+      const env: NodeJS.ProcessEnv = { ...PRODUCTION };
+      delete env[variable];
+      expect(Object.keys(issuesOf(env))).toEqual([variable]);
+    });
+
+    it.each([
+      ['short', 'Xk9#mQ2$vL7!'],
+      ['predictable', 'unsubscribeunsubscribeunsubscribe'],
+    ])('refuses a %s secret without echoing it', (_, value) => {
+      const issues = issuesOf({ ...PRODUCTION, UNSUBSCRIBE_SECRET: value });
+      expect(Object.keys(issues)).toEqual(['UNSUBSCRIBE_SECRET']);
+      expect(issues.UNSUBSCRIBE_SECRET).not.toContain(value);
+    });
+  });
+});

@@ -1,0 +1,3 @@
+import { scriptsJestConfig } from './jest.config.mjs';
+
+export default scriptsJestConfig('integration');
