@@ -1,4 +1,4 @@
-import type { RetentionWorkerSettings } from '@boomerang/retention';
+import type { RetentionWorkerSettings } from './retention-worker.js';
 
 /** Every variable the worker reads, parsed once. */
 export interface WorkerConfig extends RetentionWorkerSettings {
