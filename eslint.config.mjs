@@ -28,6 +28,14 @@ const MODULE_BOUNDARIES = {
   ],
 };
 
+// Specs may use the test harness (per-run databases, Temporal dev server, fakes); production code may not.
+const SPEC_BOUNDARIES = {
+  ...MODULE_BOUNDARIES,
+  depConstraints: MODULE_BOUNDARIES.depConstraints.map((c) =>
+    c.onlyDependOnLibsWithTags && c.sourceTag !== 'type:ui' ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c,
+  ),
+};
+
 export default [
   { ignores: ['**/dist/**', '**/build/**', '**/.svelte-kit/**', '**/node_modules/**', '.tools/**', '.data/**', '**/*.svelte'] },
   ...tseslint.configs.recommended,
@@ -39,6 +47,10 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@nx/enforce-module-boundaries': ['error', MODULE_BOUNDARIES],
     },
+  },
+  {
+    files: ['libs/*/src/**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', SPEC_BOUNDARIES] },
   },
   {
     // The whole-stack harness composes both apps as production runs them, so it starts the worker app's own
