@@ -4,6 +4,38 @@ import tseslint from 'typescript-eslint';
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'stream', 'url', 'util', 'worker_threads'];
 const ONLY_FACADE = { group: ['@temporalio/client'], message: 'Only @boomerang/temporal-client talks to Temporal as a client.' };
 
+const MODULE_BOUNDARIES = {
+  allow: [],
+  depConstraints: [
+    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+    { sourceTag: 'type:workflow', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
+    { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
+    { sourceTag: 'type:temporal-client', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
+    { sourceTag: 'type:email', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
+    {
+      sourceTag: 'type:feature',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature'],
+    },
+    // Between bounded contexts: retention uses engagement's tokens; engagement and reporting stand on their own.
+    { sourceTag: 'scope:engagement', notDependOnLibsWithTags: ['scope:retention', 'scope:reporting'] },
+    { sourceTag: 'scope:reporting', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature', 'type:testing'],
+    },
+    { sourceTag: 'type:ui', onlyDependOnLibsWithTags: [] },
+  ],
+};
+
+// Specs may use the test harness (per-run databases, Temporal dev server, fakes); production code may not.
+const SPEC_BOUNDARIES = {
+  ...MODULE_BOUNDARIES,
+  depConstraints: MODULE_BOUNDARIES.depConstraints.map((c) =>
+    c.onlyDependOnLibsWithTags && c.sourceTag !== 'type:ui' ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c,
+  ),
+};
+
 export default [
   { ignores: ['**/dist/**', '**/build/**', '**/.svelte-kit/**', '**/node_modules/**', '.tools/**', '.data/**', '**/*.svelte'] },
   ...tseslint.configs.recommended,
@@ -13,28 +45,21 @@ export default [
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': ['error', MODULE_BOUNDARIES],
+    },
+  },
+  {
+    files: ['libs/*/src/**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', SPEC_BOUNDARIES] },
+  },
+  {
+    // The whole-stack harness composes both apps as production runs them, so it starts the worker app's own
+    // composition; only that one import of an app is allowed, and only from the api's tests.
+    files: ['apps/api/test/**/*.ts'],
+    rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        {
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:workflow', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
-            { sourceTag: 'type:temporal-client', onlyDependOnLibsWithTags: ['type:domain', 'type:workflow'] },
-            { sourceTag: 'type:email', onlyDependOnLibsWithTags: ['type:domain', 'type:data'] },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature'],
-            },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:email', 'type:temporal-client', 'type:workflow', 'type:feature', 'type:testing'],
-            },
-            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: [] },
-          ],
-        },
+        { ...MODULE_BOUNDARIES, allow: ['^\\.\\./\\.\\./worker/src/retention-worker\\.js$'] },
       ],
     },
   },

@@ -381,7 +381,7 @@ async function rawDueCeiling(client, address, pids) {
   const lateness = [];
   const taskQueue = `bench-raw-due-${randomBytes(3).toString('hex')}`;
   const worker = await Worker.create({
-    // The retention worker's own settings (libs/retention/src/retention-worker.ts), so the ceiling is like for like.
+    // The retention worker's own settings (apps/worker/src/retention-worker.ts), so the ceiling is like for like.
     connection, taskQueue, workflowBundle, maxCachedWorkflows: 100, maxConcurrentWorkflowTaskPolls: 20, maxConcurrentWorkflowTaskExecutions: 100,
     activities: { async touch(dueAt) { lateness.push((Date.now() - Date.parse(dueAt)) / 1000); } },
   });

@@ -1,16 +1,9 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TemplateCompiler } from '@boomerang/email';
+import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
 import { MikroORM, openOrm } from '@boomerang/persistence';
-import {
-  CustomerPreferencesService,
-  EmailEventsService,
-  MessageLogService,
-  RetentionDispatcher,
-  RetentionIntakeService,
-  RulesService,
-  TrackingTokens,
-  UnsubscribeTokens,
-} from '@boomerang/retention';
+import { MessageLogService } from '@boomerang/reporting';
+import { RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
 import { OrderIngestionService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';

@@ -1,6 +1,7 @@
 import { OutboxTransport, TemplateCompiler } from '@boomerang/email';
 import { PreparedStatements } from '@boomerang/persistence';
-import { createRetentionActivities, UnsubscribeTokens } from '@boomerang/retention';
+import { UnsubscribeTokens } from '@boomerang/engagement';
+import { createRetentionActivities } from '@boomerang/retention';
 import { api, startStack, type Stack } from './harness.js';
 import { createBrandedStore, createStarterRule, local, messageRow, orderAndWaitForMessage, type EmailTestStore, type MessageRow } from './email-helpers.js';
 

@@ -4,12 +4,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openOrm, type MikroORM } from '@boomerang/persistence';
 import { signWebhook } from '@boomerang/stores';
 import { createTestDatabase, startTemporal, TcpProxy, temporalCliPath, type TestDatabase } from '@boomerang/testing';
-import { createRetentionWorker, type RetentionWorkers } from '@boomerang/retention';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { PostmarkSettings } from '@boomerang/email';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../src/create-app.js';
 import { loadApiConfig, type ApiConfig } from '../src/config.js';
+// The whole-stack harness composes both apps as production runs them: the worker is the worker app's own composition.
+import { createRetentionWorker, type RetentionWorkers } from '../../worker/src/retention-worker.js';
 
 export const ADMIN_KEY = 'test-admin-key';
 

@@ -1,7 +1,7 @@
 // `worker:build` writes the production workflow bundle, so the worker never runs webpack at start-up.
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { compiledWorkflowsPath } from '@boomerang/retention';
+import { compiledWorkflowsPath } from './retention-worker.js';
 import { BUNDLE_PATH } from './bundle-path.js';
 
 const { code } = await bundleWorkflowCode({ workflowsPath: compiledWorkflowsPath() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RetentionWorkerSettings } from '@boomerang/retention';
+import type { RetentionWorkerSettings } from './retention-worker.js';
 
 // The same rules as apps/api/src/config.ts (apps do not import each other): empty means unset, one message names
 // every bad variable, and NODE_ENV=production refuses the public development secrets.

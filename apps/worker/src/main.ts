@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '@boomerang/persistence';
-import { createRetentionWorker } from '@boomerang/retention';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { BUNDLE_PATH } from './bundle-path.js';
 import { loadWorkerConfigOrExit } from './config.js';
+import { createRetentionWorker } from './retention-worker.js';
 
 const config = loadWorkerConfigOrExit();
 const orm = await openOrm(config.databaseUrl);

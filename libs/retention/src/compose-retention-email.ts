@@ -3,7 +3,7 @@ import type { EmailTransport, OutgoingEmail, ProductVariables, RenderContext, St
 import { addOpenPixel, NO_PRODUCT, RENDER_CONTEXT_LIMITS, renderMessage, rewriteLinks } from '@boomerang/email';
 import { OrderSchema, type Customer, type EntityManager, type Order, type RetentionRule, type Store } from '@boomerang/persistence';
 import type { SendRetentionMessageInput } from '@boomerang/workflows';
-import type { UnsubscribeTokens } from './unsubscribe-token.js';
+import type { UnsubscribeTokens } from '@boomerang/engagement';
 
 export interface ComposeDeps {
   templates: TemplateCompiler;

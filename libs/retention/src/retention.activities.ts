@@ -28,7 +28,7 @@ import {
 import { missingCanSpamFields } from '@boomerang/stores';
 import type { RetentionActivities, SendRetentionMessageInput, SendRetentionMessageResult, SentMessage } from '@boomerang/workflows';
 import { composeRetentionEmail } from './compose-retention-email.js';
-import type { UnsubscribeTokens } from './unsubscribe-token.js';
+import type { UnsubscribeTokens } from '@boomerang/engagement';
 
 export interface RetentionActivityDeps {
   orm: MikroORM;

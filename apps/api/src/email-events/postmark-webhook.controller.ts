@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { MikroORM } from '@boomerang/persistence';
-import { EmailEventsService } from '@boomerang/retention';
+import { EmailEventsService } from '@boomerang/engagement';
 import type { Request } from 'express';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';

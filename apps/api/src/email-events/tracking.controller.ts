@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { NotFoundError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
-import { EmailEventsService, TrackingTokens } from '@boomerang/retention';
+import { EmailEventsService, TrackingTokens } from '@boomerang/engagement';
 import type { Response } from 'express';
 
 /** A transparent 1×1 GIF. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ValidationError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
-import { LOG_KINDS, logQuerySchema, MessageLogService, outboxQuerySchema, statsQuerySchema, type LogKind } from '@boomerang/retention';
+import { LOG_KINDS, logQuerySchema, MessageLogService, outboxQuerySchema, statsQuerySchema, type LogKind } from '@boomerang/reporting';
 import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import type { z } from 'zod';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { DomainError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
-import { CustomerPreferencesService } from '@boomerang/retention';
+import { CustomerPreferencesService } from '@boomerang/engagement';
 import type { Request, Response } from 'express';
 import { linkErrorPage, resubscribedPage, unsubscribedPage } from './unsubscribe-page.js';
 

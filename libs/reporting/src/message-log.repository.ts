@@ -1,42 +1,32 @@
-import { fromMinorUnits, isCurrency, NotFoundError, ValidationError } from '@boomerang/domain';
+import { fromMinorUnits, isCurrency } from '@boomerang/domain';
 import { OutboxEmailSchema, type EntityManager, type OutboxEmail } from '@boomerang/persistence';
-import { filterInstant, instant, isUuid, text, uuid } from '@boomerang/validation';
-import { z } from 'zod';
 
 export const LOG_KINDS = ['pending', 'sent', 'skipped', 'conversions'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
-const limit = z.coerce
-  .number({ error: 'must be a whole number from 1 to 1000' })
-  .int('must be a whole number from 1 to 1000')
-  .min(1, 'must be a whole number from 1 to 1000')
-  .max(1000, 'must be a whole number from 1 to 1000');
-
-/** A log's query string: `from`/`to` (ISO dates in a sane range), `ruleId`, `limit`, and the `cursor` a page returned. */
-export const logQuerySchema = z.object({
-  ruleId: uuid().optional(),
-  from: filterInstant().optional(),
-  to: filterInstant().optional(),
-  cursor: text(200)
-    .refine((c) => decodeCursorOrNull(c) !== null, 'is not a cursor this API returned')
-    .optional(),
-  limit: limit.default(100),
-});
-
-export const statsQuerySchema = z.object({ ruleId: uuid().optional() });
-export const outboxQuerySchema = z.object({ limit: limit.default(100) });
-
-export interface LogQuery {
+/** Which rows of a log: rule, time range, and the position after which the page starts. */
+export interface LogFilter {
   ruleId?: string;
   from?: Date;
   to?: Date;
-  cursor?: string;
+  /** The last row of the previous page (its time and id), in the log's order. */
+  after?: { time: Date; id: string };
   limit: number;
 }
 
-export interface LogPage<T> {
-  items: T[];
-  nextCursor: string | null;
+export interface LogSlice {
+  items: Record<string, unknown>[];
+  /** Time and id of the page's last row when more rows follow, else null. */
+  next: { time: string; id: string } | null;
+}
+
+export interface MessageCounts {
+  pending: number;
+  sent: number;
+  skipped: number;
+  opens: number;
+  clicks: number;
+  conversions: number;
 }
 
 interface LogSpec {
@@ -132,60 +122,50 @@ const SPECS: Record<LogKind, LogSpec> = {
   },
 };
 
-export interface RetentionStats {
-  pending: number;
-  sent: number;
-  skipped: number;
-  opens: number;
-  clicks: number;
-  conversions: number;
-  revenue: number;
-  /** Sent messages per ISO week (Monday, UTC), oldest first, for the activity chart. */
-  weekly: { weekStart: string; sent: number }[];
-}
+/** Every query behind the dashboard's statistics, logs and outbox. Each method reads one store's rows only. */
+export class MessageLogRepository {
+  constructor(private readonly em: EntityManager) {}
 
-/** Read side for the dashboard and API: all-time statistics, the four logs, and the outbox. */
-export class MessageLogService {
-  async log(em: EntityManager, kind: LogKind, storeId: string, query: LogQuery): Promise<LogPage<Record<string, unknown>>> {
+  /** One page of a log in its order (pending: soonest first; the others: newest first), `limit` rows at most. */
+  async logPage(storeId: string, kind: LogKind, filter: LogFilter): Promise<LogSlice> {
     const spec = SPECS[kind];
     const where = [spec.where];
     const params: unknown[] = [storeId];
     const alias = spec.from.trim().split(/\s+/)[1];
-    if (query.ruleId) {
+    if (filter.ruleId) {
       where.push(`${alias}.rule_id = ?`);
-      params.push(query.ruleId);
+      params.push(filter.ruleId);
     }
-    if (query.from) {
+    if (filter.from) {
       where.push(`${spec.time} >= ?`);
-      params.push(query.from);
+      params.push(filter.from);
     }
-    if (query.to) {
+    if (filter.to) {
       where.push(`${spec.time} < ?`);
-      params.push(query.to);
+      params.push(filter.to);
     }
-    if (query.cursor) {
-      const [time, id] = decodeCursor(query.cursor);
+    if (filter.after) {
       where.push(`(${spec.time}, ${alias}.id) ${spec.order === 'asc' ? '>' : '<'} (?, cast(? as uuid))`);
-      params.push(new Date(time), id);
+      params.push(filter.after.time, filter.after.id);
     }
-    const rows = await em.execute<Record<string, unknown>[]>(
+    const rows = await this.em.execute<Record<string, unknown>[]>(
       `select ${spec.select} from ${spec.from} where ${where.join(' and ')}
        order by ${spec.time} ${spec.order}, ${alias}.id ${spec.order} limit ?`,
-      [...params, query.limit + 1],
+      [...params, filter.limit + 1],
     );
-    const page = rows.slice(0, query.limit);
+    const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
       items: page.map(spec.map),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(iso(last.t)!, last.id as string) : null,
+      next: rows.length > filter.limit && last ? { time: iso(last.t)!, id: last.id as string } : null,
     };
   }
 
-  /** All-time figures; messages and conversions of deleted rules still count. */
-  async stats(em: EntityManager, storeId: string, ruleId?: string, weeks = 12): Promise<RetentionStats> {
+  /** All-time counts; messages and conversions of deleted rules still count, pending sends of deleted rules do not. */
+  async counts(storeId: string, ruleId?: string): Promise<MessageCounts> {
     const byRule = ruleId ? ' and rule_id = ?' : '';
-    const p = (extra: unknown[] = []) => [storeId, ...(ruleId ? [ruleId] : []), ...extra];
-    const [counts] = await em.execute<Record<string, string | null>[]>(
+    const p = () => [storeId, ...(ruleId ? [ruleId] : [])];
+    const [counts] = await this.em.execute<Record<string, string | null>[]>(
       `select
          (select count(*) from retention_enrollment e join retention_rule r on r.id = e.rule_id
             where e.store_id = ? and e.state = 'armed' and r.status <> 'deleted'${ruleId ? ' and e.rule_id = ?' : ''}) as pending,
@@ -196,23 +176,6 @@ export class MessageLogService {
          (select count(*) from conversion where store_id = ?${byRule}) as conversions`,
       [...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
     );
-    // Revenue is kept in each order currency's minor units (JPY has none, BHD three).
-    const revenueRows = await em.execute<{ currency: string; minor: string }[]>(
-      `select currency, sum(revenue_cents) as minor from conversion where store_id = ?${byRule} group by currency`,
-      p(),
-    );
-    const revenue = revenueRows.reduce(
-      (sum, r) => sum + (isCurrency(r.currency) ? fromMinorUnits(Number(r.minor), r.currency) : Number(r.minor) / 100),
-      0,
-    );
-    const weekly = await em.execute<{ week: Date; sent: string }[]>(
-      `select w.week, count(m.id) as sent
-       from generate_series(date_trunc('week', now() at time zone 'utc') - make_interval(weeks => ?), date_trunc('week', now() at time zone 'utc'), interval '1 week') as w(week)
-       left join message m on m.store_id = ?${ruleId ? ' and m.rule_id = ?' : ''} and m.status = 'sent'
-         and date_trunc('week', m.sent_at at time zone 'utc') = w.week
-       group by w.week order by w.week`,
-      [weeks - 1, storeId, ...(ruleId ? [ruleId] : [])],
-    );
     return {
       pending: Number(counts!.pending),
       sent: Number(counts!.sent),
@@ -220,45 +183,40 @@ export class MessageLogService {
       opens: Number(counts!.opens),
       clicks: Number(counts!.clicks),
       conversions: Number(counts!.conversions),
-      revenue: Math.round(revenue * 1000) / 1000,
-      weekly: weekly.map((w) => ({ weekStart: new Date(`${String(iso(w.week)).slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), sent: Number(w.sent) })),
     };
   }
 
-  outbox(em: EntityManager, storeId: string, limit = 100): Promise<OutboxEmail[]> {
-    return em.find(OutboxEmailSchema, { storeId }, { orderBy: { createdAt: 'desc' }, limit });
+  /** Attributed revenue per currency, in that currency's minor units (JPY has none, BHD three). */
+  async revenueByCurrency(storeId: string, ruleId?: string): Promise<{ currency: string; minor: number }[]> {
+    const rows = await this.em.execute<{ currency: string; minor: string }[]>(
+      `select currency, sum(revenue_cents) as minor from conversion where store_id = ?${ruleId ? ' and rule_id = ?' : ''} group by currency`,
+      [storeId, ...(ruleId ? [ruleId] : [])],
+    );
+    return rows.map((r) => ({ currency: r.currency, minor: Number(r.minor) }));
   }
 
-  async outboxEmail(em: EntityManager, storeId: string, id: string): Promise<OutboxEmail> {
-    const email = isUuid(id) ? await em.findOne(OutboxEmailSchema, { id, storeId }) : null;
-    if (!email) throw new NotFoundError('outbox email', id);
-    return email;
+  /** Sent messages per ISO week (Monday, UTC) for the last `weeks` weeks including this one, oldest first, empty weeks 0. */
+  async sentPerWeek(storeId: string, weeks: number, ruleId?: string): Promise<{ weekStart: string; sent: number }[]> {
+    const rows = await this.em.execute<{ week: Date; sent: string }[]>(
+      `select w.week, count(m.id) as sent
+       from generate_series(date_trunc('week', now() at time zone 'utc') - make_interval(weeks => ?), date_trunc('week', now() at time zone 'utc'), interval '1 week') as w(week)
+       left join message m on m.store_id = ?${ruleId ? ' and m.rule_id = ?' : ''} and m.status = 'sent'
+         and date_trunc('week', m.sent_at at time zone 'utc') = w.week
+       group by w.week order by w.week`,
+      [weeks - 1, storeId, ...(ruleId ? [ruleId] : [])],
+    );
+    return rows.map((w) => ({ weekStart: new Date(`${String(iso(w.week)).slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), sent: Number(w.sent) }));
   }
-}
 
-function encodeCursor(time: string, id: string): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
-}
-
-const cursorTime = instant({ maxAheadMs: 100 * 365 * 86_400_000 });
-
-/** A cursor is `[ISO time, row uuid]`, base64url: both checked, so nothing unparseable reaches SQL. */
-function decodeCursorOrNull(cursor: string): [string, string] | null {
-  if (cursor.length > 200) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 2) return null;
-    const [time, id] = value as unknown[];
-    return cursorTime.safeParse(time).success && isUuid(id) ? [time as string, id] : null;
-  } catch {
-    return null;
+  /** The store's outbox, newest first. */
+  outbox(storeId: string, limit: number): Promise<OutboxEmail[]> {
+    return this.em.find(OutboxEmailSchema, { storeId }, { orderBy: { createdAt: 'desc' }, limit });
   }
-}
 
-function decodeCursor(cursor: string): [string, string] {
-  const decoded = decodeCursorOrNull(cursor);
-  if (!decoded) throw ValidationError.field('cursor', 'is not a cursor this API returned');
-  return decoded;
+  /** One outbox email of the store; `id` must be a UUID. */
+  outboxEmail(storeId: string, id: string): Promise<OutboxEmail | null> {
+    return this.em.findOne(OutboxEmailSchema, { id, storeId });
+  }
 }
 
 function iso(value: unknown): string | null {

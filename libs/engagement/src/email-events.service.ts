@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { NotFoundError } from '@boomerang/domain';
-import { MessageSchema, type EntityManager, type Message } from '@boomerang/persistence';
+import type { EntityManager, Message } from '@boomerang/persistence';
 import { assertSafeJson, instant, isUuid, parseOrThrow, text } from '@boomerang/validation';
 import { z } from 'zod';
+import { EmailEventsRepository } from './email-events.repository.js';
 
 /** Postmark's timestamps (`2019-11-05T16:33:54.9070259-05:00`), from 2000 to a day of clock skew ahead. */
 const timestamp = instant();
@@ -63,40 +64,41 @@ export class EmailEventsService {
     assertSafeJson(body);
     const event = parseOrThrow(postmarkEventSchema, body);
     const fork = em.fork();
-    const message = await this.findMessage(fork, event);
+    const message = await this.findMessage(new EmailEventsRepository(fork), event);
     if (!message) return { status: 'ignored', type: event.RecordType, reason: 'unknown_message' };
     return fork.transactional(async (tx) => {
+      const events = new EmailEventsRepository(tx);
       const occurredAt = new Date(occurredAtOf(event));
       const url = event.RecordType === 'Click' ? event.OriginalLink : null;
-      const stored = await this.store(tx, message, 'postmark', eventKey(event), event.RecordType, url, occurredAt, event);
+      const stored = await this.store(events, message, 'postmark', eventKey(event), event.RecordType, url, occurredAt, event);
       if (!stored) return { status: 'duplicate', type: event.RecordType, messageId: message.id };
       switch (event.RecordType) {
         case 'Open':
-          await this.countOpen(tx, message.id, occurredAt);
+          await events.countOpen(message.storeId, message.id, occurredAt);
           break;
         case 'Click':
-          await this.countClick(tx, message.id, occurredAt);
+          await events.countClick(message.storeId, message.id, occurredAt);
           break;
         case 'Bounce':
           if (event.Inactive || HARD_BOUNCES.has(event.Type)) {
-            await tx.execute(`update message set bounced_at = coalesce(bounced_at, ?) where id = ?`, [occurredAt, message.id]);
-            await this.suppress(tx, message, event.Type === 'SpamComplaint' ? 'spam_complaint' : 'hard_bounce');
+            await events.markBounced(message.storeId, message.id, occurredAt);
+            await this.suppress(events, message, event.Type === 'SpamComplaint' ? 'spam_complaint' : 'hard_bounce');
           }
           break;
         case 'SpamComplaint':
-          await this.suppress(tx, message, 'spam_complaint');
-          await this.setSubscribed(tx, message.customerId, false, occurredAt);
+          await this.suppress(events, message, 'spam_complaint');
+          await this.setSubscribed(events, message, false, occurredAt);
           break;
         case 'SubscriptionChange':
           if (event.SuppressSending) {
-            await this.setSubscribed(tx, message.customerId, false, occurredAt);
+            await this.setSubscribed(events, message, false, occurredAt);
             if (event.SuppressionReason === 'HardBounce' || event.SuppressionReason === 'SpamComplaint') {
-              await this.suppress(tx, message, event.SuppressionReason === 'HardBounce' ? 'hard_bounce' : 'spam_complaint');
+              await this.suppress(events, message, event.SuppressionReason === 'HardBounce' ? 'hard_bounce' : 'spam_complaint');
             }
           } else {
             // Reactivated in Postmark: the address may be emailed again.
-            await this.setSubscribed(tx, message.customerId, true, occurredAt);
-            await tx.execute(`delete from suppression where store_id = ? and email = ?`, [message.storeId, message.toEmail]);
+            await this.setSubscribed(events, message, true, occurredAt);
+            await events.unsuppress(message.storeId, message.toEmail);
           }
           break;
         case 'Delivery':
@@ -109,41 +111,43 @@ export class EmailEventsService {
   /** Our open pixel (outbox transport). A message that no longer exists is not an error for an image. */
   async recordOpen(em: EntityManager, messageId: string): Promise<void> {
     await em.fork().transactional(async (tx) => {
-      const message = await tx.findOne(MessageSchema, { id: messageId });
+      const events = new EmailEventsRepository(tx);
+      const message = await events.findMessage({ id: messageId });
       if (!message) return;
       const now = this.clock();
-      await this.store(tx, message, 'pixel', randomUUID(), 'Open', null, now, {});
-      await this.countOpen(tx, message.id, now);
+      await this.store(events, message, 'pixel', randomUUID(), 'Open', null, now, {});
+      await events.countOpen(message.storeId, message.id, now);
     });
   }
 
   /** Our click redirect: returns the message's own link at `linkIndex`, never a URL from the request. */
   async recordClick(em: EntityManager, messageId: string, linkIndex: string): Promise<string> {
     return em.fork().transactional(async (tx) => {
-      const message = await tx.findOne(MessageSchema, { id: messageId });
+      const events = new EmailEventsRepository(tx);
+      const message = await events.findMessage({ id: messageId });
       if (!message) throw new NotFoundError('message', messageId);
       const index = /^\d{1,4}$/.test(linkIndex) ? Number(linkIndex) : -1;
       const url = message.links[index];
       if (!url || !/^https?:\/\//i.test(url)) throw new NotFoundError('link', `${linkIndex} of message ${messageId}`);
       const now = this.clock();
-      await this.store(tx, message, 'redirect', randomUUID(), 'Click', url, now, { linkIndex: index });
-      await this.countClick(tx, message.id, now);
+      await this.store(events, message, 'redirect', randomUUID(), 'Click', url, now, { linkIndex: index });
+      await events.countClick(message.storeId, message.id, now);
       return url;
     });
   }
 
-  private async findMessage(em: EntityManager, event: PostmarkEvent): Promise<Message | null> {
+  private async findMessage(events: EmailEventsRepository, event: PostmarkEvent): Promise<Message | null> {
     const metadataId = event.Metadata?.messageId;
     // A messageId that is not a UUID is not ours: look the message up by Postmark's id instead.
     if (isUuid(metadataId)) {
-      const byMetadata = await em.findOne(MessageSchema, { id: metadataId });
+      const byMetadata = await events.findMessage({ id: metadataId });
       if (byMetadata) return byMetadata;
     }
-    return em.findOne(MessageSchema, { providerMessageId: event.MessageID });
+    return events.findMessage({ providerMessageId: event.MessageID });
   }
 
-  private async store(
-    tx: EntityManager,
+  private store(
+    events: EmailEventsRepository,
     message: Message,
     source: string,
     key: string,
@@ -152,37 +156,17 @@ export class EmailEventsService {
     occurredAt: Date,
     payload: object,
   ): Promise<boolean> {
-    const rows = await tx.execute<{ id: string }[]>(
-      `insert into message_event (id, store_id, message_id, source, event_key, type, url, occurred_at, payload, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (source, event_key) do nothing returning id`,
-      [randomUUID(), message.storeId, message.id, source, key, type, url, occurredAt, JSON.stringify(payload), this.clock()],
-    );
-    return rows.length > 0;
+    return events.recordEvent(message.storeId, { messageId: message.id, source, key, type, url, occurredAt, payload, createdAt: this.clock() });
   }
 
-  private countOpen(tx: EntityManager, messageId: string, at: Date) {
-    return tx.execute(`update message set open_count = open_count + 1, first_opened_at = coalesce(first_opened_at, ?) where id = ?`, [at, messageId]);
+  private suppress(events: EmailEventsRepository, message: Message, reason: string) {
+    return events.suppress(message.storeId, message.toEmail, reason, this.clock());
   }
 
-  private countClick(tx: EntityManager, messageId: string, at: Date) {
-    return tx.execute(`update message set click_count = click_count + 1, first_clicked_at = coalesce(first_clicked_at, ?) where id = ?`, [at, messageId]);
-  }
-
-  private suppress(tx: EntityManager, message: Message, reason: string) {
-    return tx.execute(
-      `insert into suppression (id, store_id, email, reason, created_at) values (?, ?, ?, ?, ?) on conflict (store_id, email) do nothing`,
-      [randomUUID(), message.storeId, message.toEmail, reason, this.clock()],
-    );
-  }
-
-  private setSubscribed(tx: EntityManager, customerId: string, subscribed: boolean, at: Date) {
+  private setSubscribed(events: EmailEventsRepository, message: Message, subscribed: boolean, at: Date) {
     return subscribed
-      ? tx.execute(`update customer set unsubscribed_at = null, updated_at = ? where id = ?`, [this.clock(), customerId])
-      : tx.execute(`update customer set unsubscribed_at = coalesce(unsubscribed_at, ?), opted_in = false, updated_at = ? where id = ?`, [
-          at,
-          this.clock(),
-          customerId,
-        ]);
+      ? events.resubscribeCustomer(message.storeId, message.customerId, this.clock())
+      : events.unsubscribeCustomer(message.storeId, message.customerId, at, this.clock());
   }
 }
 

@@ -4,10 +4,8 @@ import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTranspo
 import { PreparedStatements, type MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE } from '@boomerang/workflows';
-import { createRetentionActivities } from './retention.activities.js';
-import { createRuleSyncActivities } from './rule-sync.activities.js';
-import { createTestSendActivities } from './test-send.activities.js';
-import { UnsubscribeTokens } from './unsubscribe-token.js';
+import { UnsubscribeTokens } from '@boomerang/engagement';
+import { createRetentionActivities, createRuleSyncActivities, createTestSendActivities } from '@boomerang/retention';
 
 const require = createRequire(import.meta.url);
 
