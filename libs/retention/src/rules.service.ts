@@ -31,10 +31,10 @@ export const createRuleSchema = z
     window: windowDuration.optional(),
     senderName: text(200),
     senderEmail: email(),
-    // The template limits' own sizes, so a saved template is never over a limit its send enforces.
+    // Bounded here only to cap the work; the template limits (checked next, with their exact sizes) decide.
     subject: text(TEMPLATE_LIMITS.maxChars.subject),
-    bodyHtml: text(TEMPLATE_LIMITS.maxChars.bodyHtml, { trim: false }),
-    bodyText: text(TEMPLATE_LIMITS.maxChars.bodyText, { trim: false, min: 0 }).nullish(),
+    bodyHtml: text(2 * TEMPLATE_LIMITS.maxChars.bodyHtml, { trim: false }),
+    bodyText: text(2 * TEMPLATE_LIMITS.maxChars.bodyText, { trim: false, min: 0 }).nullish(),
     attributionWindowDays: z.number().int().positive('must be a positive number of days').max(365).optional(),
     /** On activation: also message customers already past the window (default: only those inside it). */
     backfill: z.enum(['within_window', 'include_overdue', 'none']).optional(),
