@@ -140,7 +140,9 @@ export class RetentionDispatcher {
     let delivered = 0;
     let unreachable = false;
     const run = async () => {
-      for (let row = queue.shift(); row && !unreachable; row = queue.shift()) {
+      while (!unreachable) {
+        const row = queue.shift();
+        if (!row) return;
         const outcome = await this.attempt(row);
         if (outcome === 'delivered') delivered++;
         if (outcome === 'unavailable') unreachable = true;
