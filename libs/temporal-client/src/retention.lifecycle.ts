@@ -247,7 +247,10 @@ export class RetentionLifecycle {
     });
   }
 
-  /** Whether the server answers its health check within `timeoutMs` (for the api's health route). */
+  /**
+   * Whether the server answers a cheap call (`getSystemInfo`) within `timeoutMs`: for the health route, and to tell
+   * an outage from one request that times out.
+   */
   async reachable(timeoutMs = 1_000): Promise<boolean> {
     try {
       await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
