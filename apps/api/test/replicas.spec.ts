@@ -223,7 +223,14 @@ describe('two api processes and two workers, one of each killed with SIGKILL dur
     let failed = 0;
     for await (const wf of env.client.workflow.list({ query: `WorkflowType = "retentionWorkflow" AND BoomerangStoreId = "${store.id}"` })) {
       workflows++;
-      if (wf.status.name !== 'RUNNING' && wf.status.name !== 'COMPLETED' && wf.status.name !== 'CONTINUED_AS_NEW') failed++;
+      if (wf.status.name !== 'RUNNING' && wf.status.name !== 'COMPLETED' && wf.status.name !== 'CONTINUED_AS_NEW') {
+        failed++;
+        const why = await env.client.workflow.getHandle(wf.workflowId, wf.runId).result().then(
+          () => wf.status.name,
+          (err: Error & { cause?: Error }) => `${wf.status.name}: ${err.cause?.message ?? err.message}`,
+        );
+        if (failed <= 3) console.log(`replica test: workflow ${wf.workflowId} ${why}`);
+      }
     }
 
     const counts = {
