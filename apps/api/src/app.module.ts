@@ -3,10 +3,11 @@ import { TemplateCompiler } from '@boomerang/email';
 import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
 import { MikroORM, openOrm } from '@boomerang/persistence';
 import { MessageLogService } from '@boomerang/reporting';
-import { RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
+import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
 import { OrderIngestionService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';
+import { DeadLettersController } from './dispatch/dead-letters.controller.js';
 import type { ApiConfig } from './config.js';
 import { PostmarkWebhookController } from './email-events/postmark-webhook.controller.js';
 import { TrackingController } from './email-events/tracking.controller.js';
@@ -19,10 +20,14 @@ import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
 import { OrderWebhookService } from './webhooks/order-webhook.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
-/** Retries purchase signals the request path could not deliver (Temporal briefly down, process killed). */
+/**
+ * Retries purchase signals the request path could not deliver (Temporal briefly down, process killed). Every api
+ * replica runs one; they share the backlog safely because each tick claims its rows (see RetentionDispatcher).
+ */
 class DispatchSweeper implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running = false;
+  private stopped = false;
   private readonly logger = new Logger('dispatch');
 
   constructor(
@@ -40,8 +45,12 @@ class DispatchSweeper implements OnModuleInit, OnApplicationShutdown {
     if (this.running) return;
     this.running = true;
     try {
-      const n = await this.dispatcher.sweep();
-      if (n) this.logger.log(`delivered ${n} delayed retention signal(s)`);
+      // A full batch means a backlog (after an outage): keep draining instead of waiting for the next tick.
+      for (let claimed = Infinity, rounds = 0; claimed >= DEFAULT_DISPATCH_POLICY.batch && rounds < 50 && !this.stopped; rounds++) {
+        const result = await this.dispatcher.sweep();
+        claimed = result.claimed;
+        if (result.delivered) this.logger.log(`delivered ${result.delivered} delayed retention signal(s)`);
+      }
     } catch (err) {
       this.logger.warn(`sweep failed: ${(err as Error).message}`);
     } finally {
@@ -50,6 +59,7 @@ class DispatchSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown() {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 }
@@ -72,11 +82,12 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [StoresController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
-        PostmarkWebhookController, TrackingController, StarterTemplatesController],
+        PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: MikroORM, useFactory: () => openOrm(config.databaseUrl) },
-        { provide: RetentionLifecycle, useFactory: () => RetentionLifecycle.connect({ address: config.temporalAddress, namespace: config.temporalNamespace }) },
+        // Lazy: the api starts and takes webhooks into its outbox while Temporal is unreachable.
+        { provide: RetentionLifecycle, useFactory: () => RetentionLifecycle.lazy({ address: config.temporalAddress, namespace: config.temporalNamespace }) },
         { provide: TemplateCompiler, useValue: new TemplateCompiler() },
         { provide: UnsubscribeTokens, useValue: new UnsubscribeTokens(config.unsubscribeSecret) },
         { provide: StoresService, useValue: new StoresService() },

@@ -36,11 +36,13 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false: no in-process worker (a test runs the real worker binary itself). */
   worker?: boolean;
+  /** Extra Temporal dev server flags (see startTemporal). */
+  temporalArgs?: string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
-  const env = await startTemporal();
+  const env = await startTemporal(options.temporalArgs);
   const [host, port] = env.address.split(':');
   const temporalProxy = new TcpProxy({ host: host!, port: Number(port) });
   const envVars = {

@@ -1,2 +1,3 @@
 export * from './retention-ids.js';
 export * from './retention.lifecycle.js';
+export * from './temporal-errors.js';

@@ -73,6 +73,15 @@ export class RetentionLifecycle {
     return new RetentionLifecycle(new Client({ connection, namespace: settings.namespace }), connection, settings.callTimeoutMs);
   }
 
+  /**
+   * Connects on the first call instead of at start-up, so the api starts, and keeps accepting webhooks into its
+   * outbox, while Temporal is unreachable. Reconnection backoff is capped so calls resume soon after it is back.
+   */
+  static lazy(settings: TemporalSettings): RetentionLifecycle {
+    const connection = Connection.lazy({ address: settings.address, channelArgs: { 'grpc.max_reconnect_backoff_ms': 5_000 } });
+    return new RetentionLifecycle(new Client({ connection, namespace: settings.namespace }), connection, settings.callTimeoutMs);
+  }
+
   /** For tests and the worker process, which already hold a client. */
   static fromClient(client: Client): RetentionLifecycle {
     return new RetentionLifecycle(client, null);
@@ -236,6 +245,19 @@ export class RetentionLifecycle {
       args: [input],
       workflowExecutionTimeout: '2 minutes',
     });
+  }
+
+  /**
+   * Whether the server answers a cheap call (`getSystemInfo`) within `timeoutMs`: for the health route, and to tell
+   * an outage from one request that times out.
+   */
+  async reachable(timeoutMs = 1_000): Promise<boolean> {
+    try {
+      await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {

@@ -12,13 +12,16 @@ export function temporalCliPath(): string {
   throw new Error('Temporal CLI not found: run tests through `npm test`, which installs it, or set TEMPORAL_CLI');
 }
 
-/** A real Temporal dev server on free ports, with the project's search attributes registered. */
-export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+/**
+ * A real Temporal dev server on free ports, with the project's search attributes registered. `extraArgs` adds
+ * server flags, e.g. `--dynamic-config-value limit.maxIDLength=120` for a server that refuses long ids.
+ */
+export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...extraArgs],
     },
   });
 }

@@ -1,13 +1,34 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { MikroORM } from '@boomerang/persistence';
+import { RetentionLifecycle } from '@boomerang/temporal-client';
 
+/** How long one Temporal probe answers for: health is polled often and must stay cheap while Temporal is down. */
+const TEMPORAL_PROBE_TTL_MS = 2_000;
+
+/**
+ * Liveness and what the api depends on. The database is required (a failure answers 500); Temporal is reported
+ * but not required: while it is unreachable the api still accepts webhooks into its outbox.
+ */
 @Controller('api/v1/health')
 export class HealthController {
-  constructor(@Inject(MikroORM) private readonly orm: MikroORM) {}
+  private probe: { at: number; reachable: Promise<boolean> } | null = null;
+
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    @Inject(RetentionLifecycle) private readonly lifecycle: RetentionLifecycle,
+  ) {}
 
   @Get()
   async health() {
+    const temporal = this.temporalReachable();
     await this.orm.em.fork().execute('select 1');
-    return { status: 'ok' };
+    return { status: 'ok', database: 'ok', temporal: (await temporal) ? 'ok' : 'unreachable' };
+  }
+
+  private temporalReachable(): Promise<boolean> {
+    if (!this.probe || Date.now() - this.probe.at > TEMPORAL_PROBE_TTL_MS) {
+      this.probe = { at: Date.now(), reachable: this.lifecycle.reachable(1_000) };
+    }
+    return this.probe.reachable;
   }
 }
