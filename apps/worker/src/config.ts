@@ -23,5 +23,18 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
           timeoutSeconds: Number(env.POSTMARK_TIMEOUT_SECONDS ?? 30),
         }
       : null,
+    tuning: {
+      maxCachedWorkflows: positiveInt(env, 'WORKER_MAX_CACHED_WORKFLOWS'),
+      providerIndexDelayMs: positiveInt(env, 'POSTMARK_INDEX_DELAY_SECONDS', 1000),
+    },
   };
+}
+
+/** An optional positive integer variable (times `scale`); unset means the worker's default. */
+function positiveInt(env: NodeJS.ProcessEnv, name: string, scale = 1): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value * scale;
 }
