@@ -211,6 +211,44 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     expect(unsure.map((to) => postmark.acceptedPerRecipient().get(to))).toEqual([1, 1]);
   }, 150_000);
 
+  it('a send that retrying cannot fix is recorded as failed with its reason, and the next purchase is sent', async () => {
+    const store = await storeWithRule('Broken', 'PT4S');
+    startWorker({ POSTMARK_TIMEOUT_SECONDS: '30' });
+    const to = 'broken@faults.example';
+    const em = () => stack.orm.em.fork();
+    const messages = () =>
+      em().execute<{ cycle: number; status: string; reason: string | null }[]>(
+        `select cycle, status, reason from message where store_id = ? order by cycle`,
+        [store.id],
+      );
+    const buy = async (id: string) =>
+      expect((await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id, customer: { email: to } })))).status).toBe(202);
+
+    // A time zone Intl rejects (stored before validation caught it): no hour would ever be allowed.
+    await em().execute(`update store set timezone = 'Mars/Olympus', sending_hour_start = 0, sending_hour_end = 23 where id = ?`, [store.id]);
+    await buy('brk-1');
+    await eventually(async () => (await messages()).length === 1, 30_000);
+    const [enrollment] = await em().execute<{ state: string }[]>(`select state from retention_enrollment where rule_id = ?`, [store.ruleId]);
+    expect(enrollment).toEqual({ state: 'waiting' });
+
+    // A malformed stored value the message needs (the order's currency).
+    await em().execute(`update store set timezone = 'UTC' where id = ?`, [store.id]);
+    await buy('brk-2');
+    await em().execute(`update store_order set currency = 'b$d' where store_id = ? and external_id = 'brk-2'`, [store.id]);
+    await eventually(async () => (await messages()).length === 2, 30_000);
+
+    // The workflow is still there, waiting: the next purchase is sent.
+    await buy('brk-3');
+    await eventually(async () => (await messages()).some((m) => m.status === 'sent'), 30_000);
+    expect(await messages()).toEqual([
+      { cycle: 1, status: 'failed', reason: 'invalid_timezone' },
+      { cycle: 2, status: 'failed', reason: 'invalid_store_data' },
+      { cycle: 3, status: 'sent', reason: null },
+    ]);
+    expect(postmark.acceptedPerRecipient().get(to)).toBe(1);
+    expect(await failedWorkflows(store.id)).toBe(0);
+  }, 120_000);
+
   it('continues as new at the history threshold while many purchases arrive, keeping its state', async () => {
     const store = await storeWithRule('Busy', 'P7D');
     startWorker();
