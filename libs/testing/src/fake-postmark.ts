@@ -34,7 +34,10 @@ export interface FakePostmarkOptions {
   serverToken?: string;
   /** Addresses Postmark has marked inactive (hard bounce, spam complaint): answered with 422 / ErrorCode 406. */
   inactiveRecipients?: string[];
-  /** Every `POST /email` is answered after this long (the real service takes a moment; sends then overlap). */
+  /**
+   * Every `POST /email` is answered after this long (the real service takes a moment; sends then overlap). The message
+   * is taken when the answer goes out, so a request whose client is gone by then was never accepted.
+   */
   responseDelayMs?: number;
 }
 
@@ -150,6 +153,14 @@ export class FakePostmark {
       });
     }
     const message = { ...body, MessageID: randomUUID(), ReceivedAt: new Date().toISOString() } as FakePostmarkMessage;
+    if (!fault && this.responseDelayMs) {
+      // Taken when the answer goes out: a request whose client died meanwhile (a killed worker) was never accepted.
+      const ok = { To: body.To, SubmittedAt: message.ReceivedAt, MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' };
+      return this.later(res, () => {
+        this.messages.push(message);
+        answer(res, 200, ok);
+      });
+    }
     this.messages.push(message);
     if (fault?.kind === 'accept-unindexed') {
       this.unindexed.set(message, Date.now() + fault.ms);
@@ -171,7 +182,7 @@ export class FakePostmark {
     if (!this.responseDelayMs) return reply();
     const timer = setTimeout(() => {
       this.stalled.delete(timer);
-      if (!res.destroyed) reply();
+      if (!res.destroyed && !res.socket?.destroyed) reply();
     }, this.responseDelayMs);
     this.stalled.add(timer);
   }
