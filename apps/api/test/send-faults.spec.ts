@@ -190,8 +190,8 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
   it('sends waiting to learn whether Postmark took them hold no task slot: another customer is messaged meanwhile', async () => {
     const store = await storeWithRule('Unsure', 'PT3S');
     // Two task slots, both sends unconfirmed: waiting out the index delay in a slot would leave none for anyone else.
-    startWorker({ POSTMARK_TIMEOUT_SECONDS: '1', WORKER_MAX_CACHED_WORKFLOWS: '2', POSTMARK_INDEX_DELAY_SECONDS: '25' });
-    postmark.failNext({ kind: 'accept-unindexed', ms: 20_000 }, { kind: 'accept-unindexed', ms: 20_000 });
+    startWorker({ POSTMARK_TIMEOUT_SECONDS: '5', WORKER_MAX_CACHED_WORKFLOWS: '2', POSTMARK_INDEX_DELAY_SECONDS: '30' });
+    postmark.failNext({ kind: 'accept-unindexed', ms: 25_000 }, { kind: 'accept-unindexed', ms: 25_000 });
     const unsure = ['unsure-1@faults.example', 'unsure-2@faults.example'];
     await Promise.all(unsure.map((to, i) => postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: `uns-${i}`, customer: { email: to } }))))); 
     await eventually(async () => unsure.every((to) => postmark.acceptedPerRecipient().get(to) === 1), 30_000);
@@ -283,7 +283,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     const latest = new Date(base + purchases * 1_000).toISOString();
     const snapshot = await eventually(async () => {
       const s = await stack.env.client.workflow.getHandle(workflowId).query(retentionSnapshotQuery).catch(() => null);
-      return s?.lastPurchase?.purchasedAt === latest ? s : undefined;
+      return s?.lastPurchase?.purchasedAt === latest && s.state === 'armed' ? s : undefined;
     }, 30_000);
     expect(snapshot).toMatchObject({ state: 'armed', cycle: 1, nextSendAt: new Date(Date.parse(latest) + 7 * 86_400_000).toISOString() });
 
