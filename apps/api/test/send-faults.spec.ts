@@ -193,7 +193,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     startWorker({ POSTMARK_TIMEOUT_SECONDS: '5', WORKER_MAX_CACHED_WORKFLOWS: '2', POSTMARK_INDEX_DELAY_SECONDS: '30' });
     postmark.failNext({ kind: 'accept-unindexed', ms: 25_000 }, { kind: 'accept-unindexed', ms: 25_000 });
     const unsure = ['unsure-1@faults.example', 'unsure-2@faults.example'];
-    await Promise.all(unsure.map((to, i) => postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: `uns-${i}`, customer: { email: to } }))))); 
+    await Promise.all(unsure.map((to, i) => postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: `uns-${i}`, customer: { email: to } })))));
     await eventually(async () => unsure.every((to) => postmark.acceptedPerRecipient().get(to) === 1), 30_000);
 
     const other = 'prompt@faults.example';
