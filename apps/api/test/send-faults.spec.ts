@@ -280,7 +280,9 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     const armedFor = (purchasedAt: string) =>
       eventually(async () => {
         const s = await stack.env.client.workflow.getHandle(workflowId).query(retentionSnapshotQuery).catch(() => null);
-        return s?.lastPurchase?.purchasedAt === purchasedAt && s.state === 'armed' ? s : undefined;
+        // A query can be answered in the task that delivered the signal, before the loop re-armed: wait for the new due time.
+        const due = new Date(Date.parse(purchasedAt) + 7 * 86_400_000).toISOString();
+        return s?.lastPurchase?.purchasedAt === purchasedAt && s.state === 'armed' && s.nextSendAt === due ? s : undefined;
       }, 30_000, 50);
     let snapshot;
     for (let i = 1; i <= purchases; i++) {
