@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OutboxTransport, TemplateCompiler } from '@boomerang/email';
 import { PreparedStatements } from '@boomerang/persistence';
 import { UnsubscribeTokens } from '@boomerang/engagement';
@@ -66,10 +67,7 @@ describe('email through the outbox: rendering, our own open pixel and click redi
     const em = stack.orm.em.fork();
     const first = await orderAndWaitForMessage(stack, store, { id: 'order-race-1', customer: { email: 'race@example.com', optedIn: true } });
     expect(first.status).toBe('sent');
-    const [armed] = await em.execute<{ id: string; placed_at: Date; rule_id: string }[]>(
-      `select o.id, o.placed_at, m.rule_id from store_order o join message m on m.customer_id = o.customer_id where m.id = ?`,
-      [first.id],
-    );
+    const [armed] = await em.execute<{ rule_id: string }[]>(`select m.rule_id from message m where m.id = ?`, [first.id]);
     // Cycle 2 has not been claimed by anyone; smart sending would otherwise skip a second marketing email today.
     await em.execute(`update store set smart_sending_hours = 0 where id = ?`, [store.id]);
     const statements = PreparedStatements.forOrm(stack.orm);
@@ -88,7 +86,9 @@ describe('email through the outbox: rendering, our own open pixel and click redi
         customerId: first.customer_id,
         cycle: 2,
         dueAt: new Date().toISOString(),
-        armedBy: { orderId: armed!.id, purchasedAt: new Date(armed!.placed_at).toISOString() },
+        // A purchase of its own: a send finds an earlier claim by the purchase that armed it, so reusing cycle 1's
+        // order would resume that claim instead of racing for cycle 2.
+        armedBy: { orderId: randomUUID(), purchasedAt: new Date().toISOString() },
       };
       const results = await Promise.all(Array.from({ length: 4 }, () => sendRetentionMessage(input)));
       const ids = new Set(results.map((r) => ('messageId' in r ? r.messageId : r.deferred)));

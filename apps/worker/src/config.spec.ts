@@ -24,7 +24,14 @@ describe('loadWorkerConfig', () => {
       publicUrl: 'http://localhost:3000',
       unsubscribeSecret: 'dev-unsubscribe-secret',
       postmark: null,
+      tuning: { maxCachedWorkflows: undefined, providerIndexDelayMs: undefined },
     });
+  });
+
+  it('reads the tuning knobs the fault tests use, and names a bad one', () => {
+    const config = loadWorkerConfig({ DATABASE_URL, WORKER_MAX_CACHED_WORKFLOWS: '40', POSTMARK_INDEX_DELAY_SECONDS: '3' });
+    expect(config.tuning).toEqual({ maxCachedWorkflows: 40, providerIndexDelayMs: 3_000 });
+    expect(() => loadWorkerConfig({ DATABASE_URL, WORKER_MAX_CACHED_WORKFLOWS: '0' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: must be a whole number from 1 to 100000/);
   });
 
   it('reads the Postmark settings', () => {

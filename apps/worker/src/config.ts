@@ -100,6 +100,9 @@ const workerEnv = z.object({
       .transform(Number)
       .refine((n) => n > 0 && n <= 600, 'must be a number of seconds above 0, at most 600'),
   ),
+  // Tuning, unset in production: tests shrink the cache to force evictions and shorten Postmark's index delay.
+  WORKER_MAX_CACHED_WORKFLOWS: optional(intIn(1, 100_000)),
+  POSTMARK_INDEX_DELAY_SECONDS: optional(intIn(1, 3_600)),
 });
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -130,6 +133,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
           timeoutSeconds: e.POSTMARK_TIMEOUT_SECONDS ?? 30,
         }
       : null,
+    tuning: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      providerIndexDelayMs: e.POSTMARK_INDEX_DELAY_SECONDS === undefined ? undefined : e.POSTMARK_INDEX_DELAY_SECONDS * 1000,
+    },
   };
 }
 

@@ -14,6 +14,15 @@ export interface RetentionWorkerSettings {
   publicUrl: string;
   unsubscribeSecret: string;
   postmark: PostmarkSettings | null;
+  /** Optional tuning; the defaults below are the measured ones (tests shrink the cache to force evictions). */
+  tuning?: RetentionWorkerTuning;
+}
+
+export interface RetentionWorkerTuning {
+  /** Workflows kept in memory (default 100); the customer queue's task slots never exceed it. */
+  maxCachedWorkflows?: number;
+  /** How long Postmark takes to list a message in its search (default five minutes). */
+  providerIndexDelayMs?: number;
 }
 
 /** The compiled workflow entry of @boomerang/workflows, resolved the way Node resolves the package. */
@@ -51,7 +60,10 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     templates: new TemplateCompiler(),
     unsubscribe: new UnsubscribeTokens(parts.settings.unsubscribeSecret),
     publicUrl: parts.settings.publicUrl,
+    providerIndexDelayMs: parts.settings.tuning?.providerIndexDelayMs,
   };
+  const cached = parts.settings.tuning?.maxCachedWorkflows ?? 100;
+  const slots = Math.min(100, cached);
   const common = {
     connection: parts.connection,
     namespace: parts.settings.namespace,
@@ -63,11 +75,11 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     // Most retention workflows sleep for weeks: keep few in memory and replay the rest when a timer fires. At least
     // the task slots below (the SDK requires it); 100 rather than 250 cut the worker's CPU per send in the due
     // minute (8.4 ms against 9.6–10.3 ms; a smaller heap to collect) and its peak memory.
-    maxCachedWorkflows: 100,
+    maxCachedWorkflows: cached,
     // When many sends fall due at once the server has a backlog: more polls and task slots keep tasks matched to
     // a waiting poll instead of queued on the server (due-minute ceiling: less idle time, p99 lower; see README).
-    maxConcurrentWorkflowTaskPolls: 20,
-    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentWorkflowTaskPolls: Math.min(20, slots),
+    maxConcurrentWorkflowTaskExecutions: slots,
     activities: createRetentionActivities(sendDeps),
   });
   const rules = await Worker.create({

@@ -4,6 +4,8 @@ import { isPurchase, nextSendingTime, normalizeSku, type OrderStatus } from '@bo
 import {
   PermanentDeliveryError,
   RetryableDeliveryError,
+  TemplateRenderError,
+  UnconfirmedDeliveryError,
   type EmailTransport,
   type OutgoingEmail,
   type StoreStatement,
@@ -40,6 +42,8 @@ export interface RetentionActivityDeps {
   /** Public base URL of the api, for links inside messages. */
   publicUrl: string;
   clock?: () => Date;
+  /** Overrides PROVIDER_INDEX_DELAY_MS (tests). */
+  providerIndexDelayMs?: number;
 }
 
 export type SkipReason =
@@ -61,8 +65,13 @@ interface SendFacts {
   store: Store | null;
   rule: RetentionRule | null;
   order: Order | null;
-  /** A message row exists for this (rule, customer, cycle): an earlier attempt got this far. */
-  claimed: boolean;
+  /**
+   * The cycle an earlier attempt of this send claimed (its row names the arming purchase; rows older than that column
+   * are matched by cycle), or null: then the send claims `nextCycle`.
+   */
+  claimedCycle: number | null;
+  /** The cycle after every message of this (rule, customer) in PostgreSQL, and never below the workflow's. */
+  nextCycle: number;
   suppressed: boolean;
   /** The customer's orders placed after the arming one (the database may know one the workflow does not yet). */
   newer: { status: string; lines: { sku: string }[] }[];
@@ -74,7 +83,8 @@ interface FactsRow {
   store: object | null;
   rule: object | null;
   arming_order: object | null;
-  claimed: boolean;
+  claimed_cycle: number | null;
+  next_cycle: number;
   suppressed: boolean;
   newer: SendFacts['newer'];
   last_marketing_at: Date | null;
@@ -90,7 +100,9 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
        (select to_jsonb(s) from store s where s.id = ?) as store,
        (select to_jsonb(r) from retention_rule r where r.id = ?) as rule,
        (select to_jsonb(o) from store_order o where o.id = ? and o.store_id = ?) as arming_order,
-       exists (select 1 from message m where m.rule_id = ? and m.customer_id = ? and m.cycle = ?) as claimed,
+       (select m.cycle from message m where m.rule_id = ? and m.customer_id = ?
+          and (m.armed_order_id = ? or (m.armed_order_id is null and m.cycle = ?)) order by m.cycle desc limit 1) as claimed_cycle,
+       greatest(?::int, (select coalesce(max(m.cycle), 0) + 1 from message m where m.rule_id = ? and m.customer_id = ?)) as next_cycle,
        exists (select 1 from suppression x join customer c on c.store_id = x.store_id and c.email = x.email where c.id = ?) as suppressed,
        (select coalesce(jsonb_agg(jsonb_build_object('status', o.status, 'lines', o.lines)), '[]'::jsonb)
           from store_order o where o.customer_id = ? and o.id <> ? and o.placed_at > ?) as newer,
@@ -104,7 +116,11 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
       input.storeId,
       input.ruleId,
       input.customerId,
+      input.armedBy.orderId,
       input.cycle,
+      input.cycle,
+      input.ruleId,
+      input.customerId,
       input.customerId,
       input.customerId,
       input.armedBy.orderId,
@@ -123,7 +139,8 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
     store: row!.store ? facts.map(StoreSchema, row!.store as never) : null,
     rule: row!.rule ? facts.map(RetentionRuleSchema, row!.rule as never) : null,
     order: row!.arming_order ? facts.map(OrderSchema, row!.arming_order as never) : null,
-    claimed: row!.claimed,
+    claimedCycle: row!.claimed_cycle,
+    nextCycle: row!.next_cycle,
     suppressed: row!.suppressed,
     newer: row!.newer,
     lastMarketingAt: row!.last_marketing_at ? new Date(row!.last_marketing_at) : null,
@@ -158,17 +175,32 @@ const settleParams = (input: SendRetentionMessageInput, at: Date) => [at, input.
 const PAUSE_RECHECK_MS = 60 * 60_000;
 /** Postmark lists a sent message in its search with a delay; before this, "not found" is not yet an answer. */
 const PROVIDER_INDEX_DELAY_MS = 5 * 60_000;
+/** How often an unconfirmed hand-off is looked up while the index may still be catching up. */
+const UNCONFIRMED_RECHECK_MS = 30_000;
+
+/**
+ * A send that retrying cannot fix: the template cannot render for this message, or a stored value the message needs
+ * is unusable (a time zone or currency Intl rejects, a malformed value). Returns the reason code to record, or null
+ * for anything else (a database or network error is retried).
+ */
+export function permanentFailure(err: unknown): string | null {
+  if (err instanceof TemplateRenderError) return err.reason;
+  if (err instanceof RangeError) return 'invalid_store_data';
+  if (err instanceof TypeError || err instanceof SyntaxError) return 'invalid_stored_value';
+  return null;
+}
 
 export function createRetentionActivities(deps: RetentionActivityDeps): RetentionActivities {
   const clock = deps.clock ?? (() => new Date());
+  const indexDelayMs = deps.providerIndexDelayMs ?? PROVIDER_INDEX_DELAY_MS;
   const prepared: Run = (sql, params) => deps.statements.run(sql, params);
 
   /** Claims the (rule, customer, cycle) slot; returns the existing row when an earlier attempt already did. */
   async function claim(em: EntityManager, input: SendRetentionMessageInput, email: string): Promise<Message> {
     await em.execute(
-      `insert into message (id, store_id, rule_id, customer_id, cycle, status, to_email, due_at, created_at)
-       values (?, ?, ?, ?, ?, 'sending', ?, ?, ?) on conflict (rule_id, customer_id, cycle) do nothing`,
-      [randomUUID(), input.storeId, input.ruleId, input.customerId, input.cycle, email, new Date(input.dueAt), clock()],
+      `insert into message (id, store_id, rule_id, customer_id, cycle, armed_order_id, status, to_email, due_at, created_at)
+       values (?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?) on conflict (rule_id, customer_id, cycle) do nothing`,
+      [randomUUID(), input.storeId, input.ruleId, input.customerId, input.cycle, input.armedBy.orderId, email, new Date(input.dueAt), clock()],
     );
     return em.findOneOrFail(
       MessageSchema,
@@ -188,7 +220,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     row: {
       id: string;
       toEmail: string;
-      status: 'sending' | 'skipped' | 'sent';
+      status: 'sending' | 'skipped' | 'sent' | 'failed';
       reason?: string;
       subject?: string;
       transport?: string;
@@ -200,13 +232,13 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   ): Promise<Date | null> {
     const now = clock();
     const parts = [
-      `claimed as (insert into message (id, store_id, rule_id, customer_id, cycle, status, reason, to_email, subject, transport, links, kind,
-                                        handed_over_at, sent_at, provider_message_id, due_at, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?)
+      `claimed as (insert into message (id, store_id, rule_id, customer_id, cycle, armed_order_id, status, reason, to_email, subject, transport,
+                                        links, kind, handed_over_at, sent_at, provider_message_id, due_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?)
        on conflict (rule_id, customer_id, cycle) do nothing returning id)`,
     ];
     const params: unknown[] = [
-      row.id, input.storeId, input.ruleId, input.customerId, input.cycle, row.status, row.reason ?? null, row.toEmail,
+      row.id, input.storeId, input.ruleId, input.customerId, input.cycle, input.armedBy.orderId, row.status, row.reason ?? null, row.toEmail,
       row.subject ?? null, row.transport ?? null, JSON.stringify(row.links ?? []), row.kind ?? 'marketing',
       row.transport ? now : null, row.status === 'sent' ? now : null, row.providerMessageId ?? null, new Date(input.dueAt), now,
     ];
@@ -222,6 +254,16 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
     return result!.n === 1 ? now : null;
   }
 
+  /**
+   * A hand-off the provider has not confirmed: look again when its search can answer (at the latest when the index
+   * delay has passed since the hand-off; sooner too, since a listed message settles it early).
+   */
+  function unconfirmed(handedOverAt: number, recheckMs = UNCONFIRMED_RECHECK_MS): { deferred: string; until: string } {
+    const now = clock().getTime();
+    const until = Math.max(now + 1_000, Math.min(handedOverAt + indexDelayMs, now + recheckMs));
+    return { deferred: 'delivery_unconfirmed', until: new Date(until).toISOString() };
+  }
+
   function outcome(message: Message): SentMessage {
     return {
       messageId: message.id,
@@ -230,6 +272,20 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       reason: message.reason ?? null,
       at: (message.sentAt ?? message.createdAt).toISOString(),
     };
+  }
+
+  /** A send retrying cannot fix: the claim row records it failed with its reason, and the enrollment is settled. */
+  async function recordFailure(
+    em: EntityManager,
+    input: SendRetentionMessageInput,
+    store: Store,
+    customer: Customer,
+    reason: string,
+    messageId = randomUUID(),
+  ): Promise<SendRetentionMessageResult> {
+    const at = await claimFresh(input, { id: messageId, toEmail: customer.email, status: 'failed', reason }, { settle: true });
+    if (!at) return resumeClaim(em, input, store, customer);
+    return { messageId, cycle: input.cycle, status: 'failed', reason, at: at.toISOString() };
   }
 
   /** Marks a message sent and the customer's enrollment settled, in one statement. */
@@ -245,7 +301,14 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   }
 
   /** Phase 2 for external transports: the claim with its transport is committed; hand the message over. */
-  async function handOver(em: EntityManager, input: SendRetentionMessageInput, store: Store, customer: Customer, email: OutgoingEmail, messageId: string): Promise<SentMessage> {
+  async function handOver(
+    em: EntityManager,
+    input: SendRetentionMessageInput,
+    store: Store,
+    customer: Customer,
+    email: OutgoingEmail,
+    messageId: string,
+  ): Promise<SendRetentionMessageResult> {
     let receipt;
     try {
       receipt = await deps.transport.send(email, em);
@@ -255,7 +318,9 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
         await em.nativeUpdate(MessageSchema, { id: messageId, status: 'sending' }, { transport: null, handedOverAt: null });
         throw err;
       }
-      if (!(err instanceof PermanentDeliveryError)) throw err; // unconfirmed: the claim stays, the retry asks the provider
+      // No answer: the claim stays and a later attempt asks the provider, after a short wait on a durable timer.
+      if (err instanceof UnconfirmedDeliveryError) return unconfirmed(clock().getTime(), 2_000);
+      if (!(err instanceof PermanentDeliveryError)) throw err; // unknown: the claim stays, the retry asks the provider
       return em.transactional(async (tx) => {
         const message = await tx.findOneOrFail(MessageSchema, { id: messageId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         tx.assign(message, { status: 'failed', reason: err.reason });
@@ -279,8 +344,8 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
    * An earlier attempt claimed this cycle (a retry after a crash, a lost answer, a released claim): lock its row
    * and finish what it started, never sending twice.
    */
-  async function resumeClaim(em: EntityManager, input: SendRetentionMessageInput, store: Store, customer: Customer): Promise<SentMessage> {
-    const decided = await em.transactional(async (tx) => {
+  async function resumeClaim(em: EntityManager, input: SendRetentionMessageInput, store: Store, customer: Customer): Promise<SendRetentionMessageResult> {
+    const decided = await em.transactional(async (tx): Promise<{ done: SendRetentionMessageResult } | { email: OutgoingEmail; messageId: string }> => {
       const message = await claim(tx, input, customer.email);
       if (message.status !== 'sending') return { done: outcome(message) };
       if (message.transport && !deps.transport.transactional) {
@@ -300,8 +365,10 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
           await tx.flush();
           return { done: outcome(message) };
         }
-        if (clock().getTime() - handedOver < PROVIDER_INDEX_DELAY_MS) {
-          throw new Error(`message ${message.id}: provider has not confirmed the earlier hand-off yet; will ask again`);
+        if (clock().getTime() - handedOver < indexDelayMs) {
+          // Not listed yet proves nothing: ask again later. Deferred, the workflow waits on a durable timer and holds
+          // no task slot meanwhile (a thrown error would be retried inside the workflow task).
+          return { done: unconfirmed(handedOver) };
         }
       }
       const facts = await readFacts(tx, input);
@@ -312,7 +379,18 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
         await tx.flush();
         return { done: outcome(message) };
       }
-      const { email, links } = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: facts.rule!, customer, input, order: facts.order });
+      let composed;
+      try {
+        composed = await composeRetentionEmail(deps, tx, { messageId: message.id, store, rule: facts.rule!, customer, input, order: facts.order });
+      } catch (err) {
+        const failure = permanentFailure(err);
+        if (!failure) throw err;
+        tx.assign(message, { status: 'failed', reason: failure });
+        await settleEnrollment(tx, input);
+        await tx.flush();
+        return { done: outcome(message) };
+      }
+      const { email, links } = composed;
       tx.assign(message, { subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing', handedOverAt: clock() });
       if (deps.transport.transactional) {
         const receipt = await deps.transport.send(email, tx);
@@ -324,24 +402,34 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
       await tx.flush();
       return { email, messageId: message.id };
     });
-    if ('done' in decided) return decided.done!;
+    if ('done' in decided) return decided.done;
     return handOver(em, input, store, customer, decided.email, decided.messageId);
   }
 
   return {
-    async sendRetentionMessage(input): Promise<SendRetentionMessageResult> {
+    async sendRetentionMessage(requested): Promise<SendRetentionMessageResult> {
       const em = deps.orm.em.fork();
-      const facts = await readFacts(em, input, prepared);
+      const facts = await readFacts(em, requested, prepared);
       const { customer, store } = facts;
-      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'unknown_customer');
-      if (!store) throw ApplicationFailure.nonRetryable(`store ${input.storeId} does not exist`, 'unknown_store');
-      if (facts.claimed) return resumeClaim(em, input, store, customer);
+      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${requested.customerId} does not exist`, 'unknown_customer');
+      if (!store) throw ApplicationFailure.nonRetryable(`store ${requested.storeId} does not exist`, 'unknown_store');
+      // The cycle is the one PostgreSQL records: this purchase's claim if an earlier attempt made one, else the next
+      // free one. A workflow that counts from 1 again (a run that ended abnormally) can then never hit an old row.
+      const input = { ...requested, cycle: facts.claimedCycle ?? facts.nextCycle };
+      if (facts.claimedCycle !== null) return resumeClaim(em, input, store, customer);
 
       // Not now, and nothing recorded: a paused rule holds the send, quiet hours move it.
       if (facts.rule?.status === 'paused') {
         return { deferred: 'rule_paused', until: new Date(clock().getTime() + PAUSE_RECHECK_MS).toISOString() };
       }
-      const allowed = nextSendingTime(clock(), store.timezone, store.sendingHourStart ?? null, store.sendingHourEnd ?? null);
+      let allowed;
+      try {
+        allowed = nextSendingTime(clock(), store.timezone, store.sendingHourStart ?? null, store.sendingHourEnd ?? null);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        // A time zone Intl does not know: no hour of any day would ever be allowed; waiting cannot fix it.
+        return recordFailure(em, input, store, customer, 'invalid_timezone');
+      }
       if (allowed.getTime() > clock().getTime()) return { deferred: 'quiet_hours', until: allowed.toISOString() };
 
       const messageId = randomUUID();
@@ -352,7 +440,15 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
         return { messageId, cycle: input.cycle, status: 'skipped', reason, at: at.toISOString() };
       }
 
-      const { email, links } = await composeRetentionEmail(deps, em, { messageId, store, rule: facts.rule!, customer, input, order: facts.order });
+      let composed;
+      try {
+        composed = await composeRetentionEmail(deps, em, { messageId, store, rule: facts.rule!, customer, input, order: facts.order });
+      } catch (err) {
+        const failure = permanentFailure(err);
+        if (!failure) throw err;
+        return recordFailure(em, input, store, customer, failure, messageId);
+      }
+      const { email, links } = composed;
       const claimRow = { id: messageId, toEmail: customer.email, status: 'sending' as const, subject: email.subject, transport: deps.transport.name, links, kind: email.kind ?? 'marketing' };
       if (deps.transport.storeStatement) {
         // The claim, the stored email and the "sent" mark are one statement: a retry finds the row and never sends twice.

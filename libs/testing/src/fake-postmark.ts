@@ -23,12 +23,22 @@ export interface FakePostmarkMessage {
 export type FakePostmarkFault =
   | { kind: 'error'; status: number; errorCode: number; message: string }
   /** Accepts and records the message, then answers only after `ms` (longer than the client's timeout). */
-  | { kind: 'accept-then-stall'; ms: number };
+  | { kind: 'accept-then-stall'; ms: number }
+  /**
+   * Takes the message without listing it in the search for `ms` (Postmark's index lags), and never answers: the
+   * client times out and cannot tell whether the message arrived.
+   */
+  | { kind: 'accept-unindexed'; ms: number };
 
 export interface FakePostmarkOptions {
   serverToken?: string;
   /** Addresses Postmark has marked inactive (hard bounce, spam complaint): answered with 422 / ErrorCode 406. */
   inactiveRecipients?: string[];
+  /**
+   * Every `POST /email` is answered after this long (the real service takes a moment; sends then overlap). The message
+   * is taken when the answer goes out, so a request whose client is gone by then was never accepted.
+   */
+  responseDelayMs?: number;
 }
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
@@ -46,10 +56,16 @@ export class FakePostmark {
   private readonly faults: FakePostmarkFault[] = [];
   private server?: Server;
   private readonly stalled = new Set<NodeJS.Timeout>();
+  private readonly responseDelayMs: number;
+  private outageUntil = 0;
+  private outageStatus = 500;
+  /** Messages accepted but not yet listed by the search, with the time they appear there. */
+  private readonly unindexed = new Map<FakePostmarkMessage, number>();
 
   constructor(options: FakePostmarkOptions = {}) {
     this.serverToken = options.serverToken ?? 'fake-server-token';
     this.inactive = new Set((options.inactiveRecipients ?? []).map((e) => e.toLowerCase()));
+    this.responseDelayMs = options.responseDelayMs ?? 0;
   }
 
   /** Starts listening on a free loopback port; returns `127.0.0.1:PORT` for the client's `requestHost`. */
@@ -78,6 +94,26 @@ export class FakePostmark {
     this.inactive.add(email.toLowerCase());
   }
 
+  /** An outage: every `POST /email` for the next `ms` is refused with `status` (nothing is accepted). */
+  outageFor(ms: number, status = 500): void {
+    this.outageUntil = Date.now() + ms;
+    this.outageStatus = status;
+  }
+
+  get inOutage(): boolean {
+    return Date.now() < this.outageUntil;
+  }
+
+  /** How many messages the fake accepted for each recipient (lowercased address). */
+  acceptedPerRecipient(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const m of this.messages) {
+      const to = addressOf(m.To).toLowerCase();
+      counts.set(to, (counts.get(to) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -98,6 +134,10 @@ export class FakePostmark {
     } catch {
       return answer(res, 422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
     }
+    if (this.inOutage) {
+      // A failing service answers at once: the client retries many times during the outage.
+      return answer(res, this.outageStatus, { ErrorCode: 0, Message: 'Internal server error (fake outage)' });
+    }
     const fault = this.faults.shift();
     if (fault?.kind === 'error') return answer(res, fault.status, { ErrorCode: fault.errorCode, Message: fault.message });
     if (!body.From || !EMAIL.test(addressOf(body.From))) {
@@ -113,7 +153,19 @@ export class FakePostmark {
       });
     }
     const message = { ...body, MessageID: randomUUID(), ReceivedAt: new Date().toISOString() } as FakePostmarkMessage;
+    if (!fault && this.responseDelayMs) {
+      // Taken when the answer goes out: a request whose client died meanwhile (a killed worker) was never accepted.
+      const ok = { To: body.To, SubmittedAt: message.ReceivedAt, MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' };
+      return this.later(res, () => {
+        this.messages.push(message);
+        answer(res, 200, ok);
+      });
+    }
     this.messages.push(message);
+    if (fault?.kind === 'accept-unindexed') {
+      this.unindexed.set(message, Date.now() + fault.ms);
+      return;
+    }
     const ok = { To: body.To, SubmittedAt: message.ReceivedAt, MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' };
     if (fault?.kind === 'accept-then-stall') {
       const timer = setTimeout(() => {
@@ -123,7 +175,16 @@ export class FakePostmark {
       this.stalled.add(timer);
       return;
     }
-    answer(res, 200, ok);
+    this.later(res, () => answer(res, 200, ok));
+  }
+
+  private later(res: ServerResponse, reply: () => void): void {
+    if (!this.responseDelayMs) return reply();
+    const timer = setTimeout(() => {
+      this.stalled.delete(timer);
+      if (!res.destroyed && !res.socket?.destroyed) reply();
+    }, this.responseDelayMs);
+    this.stalled.add(timer);
   }
 
   private search(params: URLSearchParams, res: ServerResponse): void {
@@ -134,7 +195,9 @@ export class FakePostmark {
     }
     const metadata = [...params].filter(([k]) => k.startsWith('metadata_')).map(([k, v]) => [k.slice(9), v] as const);
     const recipient = params.get('recipient');
+    const now = Date.now();
     const matches = this.messages
+      .filter((m) => (this.unindexed.get(m) ?? 0) <= now)
       .filter((m) => metadata.every(([k, v]) => m.Metadata?.[k] === v))
       .filter((m) => !recipient || addressOf(m.To).toLowerCase() === recipient.toLowerCase())
       .reverse();

@@ -24,9 +24,13 @@ export interface RetentionWorkflowInput {
   purchases?: PurchaseSignal[];
   /**
    * Behaviour version, set by the client on every start (absent in runs started before it existed, which replay
-   * as before). 2: the send runs as a local activity inside the workflow task.
+   * as before). 2: the send runs as a local activity inside the workflow task. 3: a send that must be tried again
+   * waits on a durable timer (not the local activity's retry loop), the cycle is the one the send activity recorded,
+   * and continue-as-new is checked on every wake-up, not only after a send.
    */
   version?: number;
+  /** Continue-as-new past this many history events (default 2,000); tests inject a low one. Carried across runs. */
+  maxHistoryEvents?: number;
   /**
    * What the starting call carried. A run created by a control signal (a refund or a rule change that raced the
    * workflow's end) has nothing to count from and ends at once instead of waiting forever.
@@ -35,7 +39,7 @@ export interface RetentionWorkflowInput {
 }
 
 /** The behaviour version new runs are started with (see `RetentionWorkflowInput.version`). */
-export const RETENTION_WORKFLOW_VERSION = 2;
+export const RETENTION_WORKFLOW_VERSION = 3;
 
 export interface RetentionCarry {
   cycle: number;
@@ -95,7 +99,10 @@ export interface SendRetentionMessageInput {
   armedBy: PurchaseSignal;
 }
 
-/** Either the cycle's outcome, or "not now" (quiet hours, paused rule): try again at `until`. */
+/**
+ * Either the cycle's outcome (its `cycle` is the one recorded in PostgreSQL), or "not now" (quiet hours, a paused
+ * rule, a hand-off the provider has not confirmed yet): try again at `until`.
+ */
 export type SendRetentionMessageResult = SentMessage | { deferred: string; until: string };
 
 /** Activities the retention workflow calls; implemented by `createRetentionActivities` in @boomerang/retention. */

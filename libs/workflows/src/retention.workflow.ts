@@ -1,8 +1,10 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   proxyLocalActivities,
@@ -37,6 +39,15 @@ const scheduledSend = proxyActivities<RetentionActivities>(SEND_OPTIONS);
  * the activity claims (rule, customer, cycle) in PostgreSQL, so a re-run after a lost worker finds its claim.
  */
 const localSend = proxyLocalActivities<RetentionActivities>(SEND_OPTIONS);
+/**
+ * Version 3 runs: one attempt per local activity. A send that has to be tried again (a provider outage, a worker
+ * lost mid-send, a cache eviction that cancelled it) waits on a durable timer in the workflow instead of the local
+ * activity's retry loop, which holds a workflow task slot and the cached workflow the whole time: when more sends
+ * wait than the cache holds, the worker evicts them, which cancels their local activity.
+ */
+const localSendOnce = proxyLocalActivities<RetentionActivities>({ ...SEND_OPTIONS, retry: { maximumAttempts: 1 } });
+/** Backoff between attempts of one send in version 3 runs: 2 s, doubling, at most 5 minutes. */
+const retryDelayMs = (failures: number) => Math.min(2_000 * 2 ** (failures - 1), 5 * 60_000);
 
 /** Continue-as-new well before Temporal's 50k-event limit; a cycle costs about a dozen events. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -62,7 +73,10 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
   // would itself upsert TemporalChangeVersion, the very write this removes.
   let state: RetentionState = input.startState ?? 'waiting';
   const version = input.version ?? 1;
-  const { sendRetentionMessage } = version >= 2 ? localSend : scheduledSend;
+  const { sendRetentionMessage } = version >= 3 ? localSendOnce : version >= 2 ? localSend : scheduledSend;
+  const maxHistoryEvents = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
+  /** Version 3: consecutive attempts of the current send that failed and will be tried again. */
+  let sendFailures = 0;
   let nextSendAt: number | null = null;
   let changes = 0;
 
@@ -116,11 +130,26 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
     return ms === undefined ? condition(() => changes !== seen) : condition(() => changes !== seen, ms);
   };
 
+  const continueAsNewNow = () =>
+    continueAsNew<typeof retentionWorkflow>({
+      ...input,
+      version: RETENTION_WORKFLOW_VERSION,
+      purchases: undefined,
+      windowSeconds: windowMs / 1000,
+      // The next run inherits this run's search attributes: adopt what they show.
+      startState: visible,
+      carry: { cycle, purchases, lastMessage, spentOrderId, paused },
+    });
+  const historyFull = () => workflowInfo().historyLength > maxHistoryEvents || workflowInfo().continueAsNewSuggested;
+
   for (let first = true; ; first = false) {
     if (deleted) {
       log.info('rule deleted: retention workflow ends');
       return;
     }
+    // Version 3: wherever the history grows (signals while waiting or armed, sends, retries), every wake-up comes
+    // through here. Signal handlers are synchronous, so nothing is left half-handled.
+    if (version >= 3 && historyFull()) await continueAsNewNow();
     const armedBy = latest();
     if (!armedBy && first && input.startedBy === 'control' && !input.carry) {
       log.info('started by a control signal with no purchase to count from: nothing to do');
@@ -161,32 +190,36 @@ export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<
       // A non-retryable failure (unknown customer or store) ends this cycle; it never fails the workflow.
       // A scheduled activity's failure arrives wrapped in ActivityFailure, a local activity's as it was thrown.
       const cause = err instanceof ActivityFailure ? err.cause : err;
-      if (!(cause instanceof ApplicationFailure && cause.nonRetryable)) throw err;
+      const permanent = cause instanceof ApplicationFailure && cause.nonRetryable;
+      if (version >= 3 && !permanent && !(isCancellation(err) && CancellationScope.current().consideredCancelled)) {
+        // Anything else can succeed later, a cancelled attempt included (an eviction cancels a running local
+        // activity): wait on a durable timer, then send again. The activity finds this purchase's claim in
+        // PostgreSQL, so a retry never sends twice.
+        sendFailures++;
+        log.warn('send failed; retrying after a backoff', { attempt: sendFailures, error: String(cause) });
+        enter('armed');
+        await changedWithin(retryDelayMs(sendFailures));
+        continue;
+      }
+      if (!permanent) throw err;
       log.warn('send failed permanently; cycle skipped', { reason: cause.type, message: cause.message });
       result = { messageId: '', cycle, status: 'skipped' as const, reason: cause.type ?? 'failed', at: new Date().toISOString() };
     }
     if ('deferred' in result) {
-      // Quiet hours or a pause seen by the activity: nothing was sent; try again later or on any change.
+      // Quiet hours, a pause seen by the activity, or a hand-off Postmark has not confirmed yet: try again later or
+      // on any change, on a timer that holds no task slot.
       enter('armed');
       nextSendAt = Date.parse(result.until);
       await changedWithin(Math.max(1_000, nextSendAt - Date.now()));
       continue;
     }
+    sendFailures = 0;
     lastMessage = result;
     spentOrderId = armedBy.orderId;
-    cycle++;
+    // Version 3 adopts the cycle PostgreSQL recorded (it may be ahead of this run's count, never behind).
+    cycle = version >= 3 ? Math.max(cycle, result.cycle) + 1 : cycle + 1;
     if (changes !== seen) log.info('rule or purchases changed during the send; re-evaluating');
 
-    if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof retentionWorkflow>({
-        ...input,
-        version: RETENTION_WORKFLOW_VERSION,
-        purchases: undefined,
-        windowSeconds: windowMs / 1000,
-        // The next run inherits this run's search attributes: adopt what they show.
-        startState: visible,
-        carry: { cycle, purchases, lastMessage, spentOrderId, paused },
-      });
-    }
+    if (version < 3 && historyFull()) await continueAsNewNow();
   }
 }

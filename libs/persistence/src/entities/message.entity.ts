@@ -16,6 +16,11 @@ export const MessageSchema = defineEntity({
     ruleId: p.uuid(),
     customerId: p.uuid(),
     cycle: p.integer(),
+    /**
+     * The purchase this message was for: a retried send finds its own claim by it, whatever cycle its workflow
+     * thinks it is in (a run that ended abnormally leaves the next run counting from 1). Null in older rows.
+     */
+    armedOrderId: p.uuid().nullable(),
     status: p.string(),
     reason: p.string().nullable(),
     toEmail: p.string(),

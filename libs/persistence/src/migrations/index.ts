@@ -5,6 +5,7 @@ import { Migration20261122115010_MessageHandover } from './Migration202611221150
 import { Migration20261123042927_MessageCustomerSentAt } from './Migration20261123042927_MessageCustomerSentAt.js';
 import { Migration20261126001604_DispatchBackoffDeadLetters } from './Migration20261126001604_DispatchBackoffDeadLetters.js';
 import { Migration20261126003000_AmountsInCurrencyMinorUnits } from './Migration20261126003000_AmountsInCurrencyMinorUnits.js';
+import { Migration20261126003100_MessageArmedOrder } from './Migration20261126003100_MessageArmedOrder.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123042927_MessageCustomerSentAt', class: Migration20261123042927_MessageCustomerSentAt },
   { name: 'Migration20261126001604_DispatchBackoffDeadLetters', class: Migration20261126001604_DispatchBackoffDeadLetters },
   { name: 'Migration20261126003000_AmountsInCurrencyMinorUnits', class: Migration20261126003000_AmountsInCurrencyMinorUnits },
+  { name: 'Migration20261126003100_MessageArmedOrder', class: Migration20261126003100_MessageArmedOrder },
 ];
