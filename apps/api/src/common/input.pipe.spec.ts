@@ -1,11 +1,11 @@
 import { DomainError } from '@boomerang/domain';
 import { z } from 'zod';
-import { IdParamsPipe, SchemaPipe } from './input.pipe.js';
+import { ContractPipe, SchemaPipe } from './input.pipe.js';
 
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
-describe('IdParamsPipe', () => {
-  const pipe = new IdParamsPipe();
+describe('ContractPipe', () => {
+  const pipe = new ContractPipe();
   const codeOf = (fn: () => unknown) => {
     try {
       fn();
