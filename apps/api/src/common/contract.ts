@@ -70,7 +70,7 @@ function stripIds(value: unknown): unknown {
 export function zodToOpenApi(schema: unknown, { schemaType }: { schemaType: 'input' | 'output' }): StandardSchemaConversionResult | undefined {
   if (!(schema instanceof z.ZodType)) return undefined;
   const json = z.toJSONSchema(schema, { io: schemaType, unrepresentable: 'any', override: dateAsString as never }) as Record<string, unknown>;
-  const { $defs = {}, ...rest } = json as { $defs?: Record<string, unknown> };
+  const { $defs = {}, ...rest } = json as { $defs?: Record<string, unknown>; $schema?: string };
   delete rest.$schema;
   const components = stripIds($defs) as Record<string, Record<string, unknown>>;
   const id = z.globalRegistry.get(schema)?.id;

@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@boomerang/domain';
 import { isUuid, parseOrThrow } from '@boomerang/validation';
-import { ZodType, type z } from 'zod';
+import { ZodType } from 'zod';
 
 const ID_NAME = /Id$/;
 
@@ -30,9 +30,6 @@ export class ContractPipe implements PipeTransform {
   }
 }
 
-/** Kept for the name the specs and older imports use. */
-export const IdParamsPipe = ContractPipe;
-
 const isIdName = (name: string) => ID_NAME.test(name);
 
 function checkIds(type: 'param' | 'query', data: string | undefined, value: unknown): void {
@@ -42,14 +39,5 @@ function checkIds(type: 'param' | 'query', data: string | undefined, value: unkn
     if (isUuid(v)) continue;
     if (type === 'param') throw new NotFoundError(name.slice(0, -2), JSON.stringify(String(v).slice(0, 64)));
     throw ValidationError.field(name, 'must be a UUID');
-  }
-}
-
-/** A route's query or body parsed with its schema (`@Query(new SchemaPipe(schema))`); issues name the fields. */
-export class SchemaPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
-  constructor(private readonly schema: T) {}
-
-  transform(value: unknown): z.infer<T> {
-    return parseOrThrow(this.schema, value ?? {});
   }
 }
