@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Fails } from '../common/contract.js';
 import { NotFoundError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
@@ -20,8 +20,7 @@ export class TrackingController {
   ) {}
 
   @Get('o/:file')
-  @ApiProduces('image/gif')
-  @ApiResponse({ status: 200, description: 'A transparent 1×1 GIF; `file` is `<token>.gif`' })
+  @ApiResponse({ status: 200, description: 'A transparent 1×1 GIF; `file` is `<token>.gif`', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } })
   @Fails(401, 404)
   async open(@Param('file') file: string, @Res() res: Response) {
     if (!file.endsWith('.gif')) throw new NotFoundError('pixel', file);

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Fails, Returns } from '../common/contract.js';
 import { DomainError } from '@boomerang/domain';
@@ -31,8 +31,7 @@ export class UnsubscribeController {
   }
 
   @Get(':token')
-  @ApiProduces('text/html')
-  @ApiResponse({ status: 200, description: 'Unsubscribes and shows a page with a resubscribe button (errors are pages too)' })
+  @ApiResponse({ status: 200, description: 'Unsubscribes and shows a page with a resubscribe button (errors are pages too)', content: { 'text/html': { schema: { type: 'string' } } } })
   async page(@Param('token') token: string, @Res() res: Response) {
     await this.asPage(res, async () => {
       const { email } = await this.preferences.unsubscribe(this.orm.em.fork(), token);
