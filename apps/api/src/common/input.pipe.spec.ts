@@ -1,6 +1,6 @@
 import { DomainError } from '@boomerang/domain';
 import { z } from 'zod';
-import { ContractPipe, SchemaPipe } from './input.pipe.js';
+import { ContractPipe } from './input.pipe.js';
 
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
