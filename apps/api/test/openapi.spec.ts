@@ -170,4 +170,22 @@ describe('the API contract (OpenAPI document) against the running api', () => {
       expect({ name: p.name, status: res.status, fields: fieldsOf(res.body) }).toEqual({ name: p.name, status: 400, fields: [p.name] });
     }
   });
+
+  it('checks credentials before the declared schemas, as before: a stranger learns nothing about the input from a 400', async () => {
+    const other = (await api(stack, 'POST', '/api/v1/stores', { name: 'Stranger' })).body as { apiKey: string };
+    const invalid = { name: 'x'.repeat(500), smartSendingHours: -1 };
+    for (const key of ['', 'bk_wrong', other.apiKey]) {
+      const requests: [string, string, unknown][] = [
+        ['PATCH', `/api/v1/stores/${store.id}`, invalid],
+        ['POST', `/api/v1/stores/${store.id}/rules`, invalid],
+        ['GET', `/api/v1/stores/${store.id}/logs/sent?limit=0`, undefined],
+        ['GET', `/api/v1/stores/${store.id}/dispatch/dead-letters?limit=0`, undefined],
+        ['POST', '/api/v1/stores', invalid],
+      ];
+      for (const [method, path, body] of requests) {
+        const res = await api(stack, method, path, body, key);
+        expect({ method, path, key: key.slice(0, 6), status: res.status, error: res.body.error }).toEqual({ method, path, key: key.slice(0, 6), status: 401, error: 'unauthorized' });
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@boomerang/persistence';
 import { RetentionDispatcher } from '@boomerang/retention';
@@ -6,7 +6,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidParam, ValidQuery } from '../common/contract.js';
-import { openStore } from '../common/store-access.js';
+import { openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -46,6 +46,7 @@ const retryOutcomeSchema = z.object({
 /** Accepted orders whose retention signal Temporal refused for good (or too often): listed with the reason, and retried. */
 @ApiTags('dispatch')
 @ApiBearerAuth('apiKey')
+@UseGuards(StoreKeyGuard)
 @Controller('api/v1/stores/:storeId/dispatch/dead-letters')
 export class DeadLettersController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@boomerang/persistence';
 import { LOG_KINDS, logQuerySchema, MessageLogService, outboxQuerySchema, statsQuerySchema, type LogKind } from '@boomerang/reporting';
@@ -6,7 +6,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidParam, ValidQuery } from '../common/contract.js';
-import { openStore } from '../common/store-access.js';
+import { openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -40,6 +40,7 @@ const outboxSummarySchema = z.object({ id: z.uuid(), messageId: z.uuid(), to: z.
 
 @ApiTags('messages')
 @ApiBearerAuth('apiKey')
+@UseGuards(StoreKeyGuard)
 @Controller('api/v1/stores/:storeId')
 export class MessagesController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { formatWindow } from '@boomerang/domain';
 import { MikroORM, type RetentionRule } from '@boomerang/persistence';
@@ -7,7 +7,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidBody } from '../common/contract.js';
-import { openStore } from '../common/store-access.js';
+import { openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -59,6 +59,7 @@ export function ruleView(rule: RetentionRule): z.output<typeof ruleViewSchema> {
 
 @ApiTags('rules')
 @ApiBearerAuth('apiKey')
+@UseGuards(StoreKeyGuard)
 @Controller('api/v1/stores/:storeId/rules')
 export class RulesController {
   constructor(

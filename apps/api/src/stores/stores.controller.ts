@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MikroORM, type Store } from '@boomerang/persistence';
 import { createStoreSchema, missingCanSpamFields, storedLinks, StoresService, updateStoreSchema } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidBody } from '../common/contract.js';
-import { openStore, requireAdmin } from '../common/store-access.js';
+import { AdminKeyGuard, openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -77,10 +77,10 @@ export class StoresController {
 
   @Post()
   @HttpCode(201)
+  @UseGuards(AdminKeyGuard)
   @Returns(201, createdStoreSchema, 'The store, with its API key and webhook secret (shown once)')
   @Fails(400, 401)
-  async create(@Req() req: Request, @ValidBody(createStoreSchema) body: unknown): Promise<z.output<typeof createdStoreSchema>> {
-    requireAdmin(this.config.adminApiKey, req);
+  async create(@ValidBody(createStoreSchema) body: unknown): Promise<z.output<typeof createdStoreSchema>> {
     const { store, apiKey } = await this.stores.create(this.orm.em.fork(), body);
     return {
       ...storeView(store),
@@ -91,14 +91,15 @@ export class StoresController {
   }
 
   @Get()
+  @UseGuards(AdminKeyGuard)
   @Returns(200, z.object({ stores: z.array(storeViewSchema) }))
   @Fails(401)
-  async list(@Req() req: Request) {
-    requireAdmin(this.config.adminApiKey, req);
+  async list() {
     return { stores: (await this.stores.list(this.orm.em.fork())).map(storeView) };
   }
 
   @Patch(':storeId')
+  @UseGuards(StoreKeyGuard)
   @Returns(200, storeViewSchema)
   @Fails(400, 401, 404)
   async update(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidBody(updateStoreSchema) body: unknown) {
@@ -107,6 +108,7 @@ export class StoresController {
   }
 
   @Get(':storeId')
+  @UseGuards(StoreKeyGuard)
   @Returns(200, storeViewSchema)
   @Fails(401, 404)
   async get(@Req() req: Request, @IdParam('storeId') storeId: string) {
