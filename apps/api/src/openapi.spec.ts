@@ -1,45 +1,14 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { type INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { INestApplication } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { loadApiConfig } from './config.js';
-import { buildOpenApiDocument, generateOpenApiDocument, openApiText } from './openapi.js';
+import { buildOpenApiDocument, generateOpenApiDocument, openApiText, routesOf } from './openapi.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
-
-interface Route {
-  method: string;
-  path: string;
-  where: string;
-  args: { type: number; data?: string; schema?: unknown }[];
-}
-
-/** Every route Nest registered for the application, from its own route metadata (a route added later is in here). */
-function routesOf(app: INestApplication): Route[] {
-  const routes: Route[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as { new (...args: never[]): unknown; name: string };
-      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-        if (path === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!.toLowerCase();
-        const full = `/${[base, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
-        const args = Object.values((Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { index: number; data?: string; schema?: unknown }>);
-        const types = Object.keys((Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as object).map((k) => Number(k.split(':')[0]));
-        routes.push({ method, path: full, where: `${controller.name}.${name}`, args: args.map((a, i) => ({ type: types[i]!, data: a.data, schema: a.schema })) });
-      }
-    }
-  }
-  return routes;
-}
 
 describe('the OpenAPI document', () => {
   let app: INestApplication;

@@ -1,9 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type INestApplication, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { zodToOpenApi } from './common/contract.js';
 import { loadApiConfig } from './config.js';
+import { ZodType } from 'zod';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = `${DOCS_PATH}/openapi.json`;
@@ -29,10 +32,48 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Postmark-Webhook-Secret', description: 'POSTMARK_WEBHOOK_SECRET, set as a custom header on the Postmark webhook' }, 'postmarkSecret')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'POSTMARK_WEBHOOK_BASIC_AUTH, as basic auth in the Postmark webhook URL' }, 'postmarkBasic')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     standardSchemaConverter: zodToOpenApi,
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  // @nestjs/swagger marks every body required; a body whose schema accepts nothing at all is optional.
+  for (const route of routesOf(app)) {
+    const body = route.args.find((a) => a.type === RouteParamtypes.BODY);
+    const requestBody = document.paths[route.path]?.[route.method as 'post']?.requestBody;
+    if (body?.schema instanceof ZodType && requestBody && 'content' in requestBody) requestBody.required = !body.schema.safeParse(undefined).success;
+  }
+  return document;
+}
+
+export interface Route {
+  method: string;
+  /** OpenAPI style: `/api/v1/stores/{storeId}`. */
+  path: string;
+  where: string;
+  args: { type: RouteParamtypes; data?: string; schema?: unknown }[];
+}
+
+/** Every route Nest registered for the application, from its own route metadata (a route added later is in here). */
+export function routesOf(app: INestApplication): Route[] {
+  const routes: Route[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as { prototype: Record<string, unknown>; name: string };
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod]!.toLowerCase();
+        const full = `/${[base, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
+        const meta = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { data?: string; schema?: unknown }>;
+        const args = Object.entries(meta).map(([key, a]) => ({ type: Number(key.split(':')[0]) as RouteParamtypes, data: a.data, schema: a.schema }));
+        routes.push({ method, path: full, where: `${controller.name}.${name}`, args });
+      }
+    }
+  }
+  return routes;
 }
 
 /** The document at /api/docs/openapi.json and Swagger UI at /api/docs, its assets served from the installed swagger-ui-dist. */
