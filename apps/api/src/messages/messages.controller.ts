@@ -36,6 +36,21 @@ export const statsSchema = z
   })
   .meta({ id: 'Stats' });
 
+const outboxEmailSchema = z
+  .object({
+    id: z.uuid(),
+    storeId: z.uuid(),
+    messageId: z.uuid(),
+    fromAddress: z.string(),
+    toAddress: z.string(),
+    subject: z.string(),
+    html: z.string(),
+    text: z.string(),
+    headers: z.record(z.string(), z.string()),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'OutboxEmail' });
+
 const outboxSummarySchema = z.object({ id: z.uuid(), messageId: z.uuid(), to: z.string(), from: z.string(), subject: z.string(), createdAt: z.date() });
 
 @ApiTags('messages')
@@ -99,10 +114,11 @@ export class MessagesController {
   }
 
   @Get('outbox/:emailId')
-  @Returns(200, z.record(z.string(), z.unknown()), 'One captured email with its HTML and text')
+  @Returns(200, outboxEmailSchema, 'One captured email with its HTML and text')
   @Fails(401, 404)
-  async outboxEmail(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('emailId') emailId: string) {
+  async outboxEmail(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('emailId') emailId: string): Promise<z.output<typeof outboxEmailSchema>> {
     const { em, store } = await this.open(req, storeId);
-    return this.log.outboxEmail(em, store.id, emailId);
+    const e = await this.log.outboxEmail(em, store.id, emailId);
+    return { id: e.id, storeId: e.storeId, messageId: e.messageId, fromAddress: e.fromAddress, toAddress: e.toAddress, subject: e.subject, html: e.html, text: e.text, headers: e.headers, createdAt: e.createdAt };
   }
 }
