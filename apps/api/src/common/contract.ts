@@ -40,6 +40,13 @@ export const ValidParam = (name: string, schema: z.ZodType) => Param(name, { sch
 /** A `…Id` path parameter: a UUID, or 404 as for an unknown id. */
 export const IdParam = (name: string) => Param(name, { schema: uuid() });
 
+/**
+ * `true` only when a documented schema's type and a type the code already has are the same shape: for answers built
+ * elsewhere (a service's result type), `const ok: SameShape<z.output<typeof schema>, Result> = true` fails to compile
+ * the day they drift.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+
 /** The success response, from its zod schema. */
 export const Returns = (status: number, schema: z.ZodType | null, description = 'Success') =>
   ApiResponse(schema ? { status, description, standardSchema: schema as never } : { status, description });

@@ -6,7 +6,7 @@ import { activateRuleSchema, createRuleSchema, RulesService, testSendSchema, upd
 import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { Fails, IdParam, Returns, ValidBody } from '../common/contract.js';
+import { Fails, IdParam, Returns, type SameShape, ValidBody } from '../common/contract.js';
 import { openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
@@ -33,6 +33,18 @@ export const ruleViewSchema = z
     updatedAt: z.date(),
   })
   .meta({ id: 'Rule' });
+
+const testSendResultSchema = z
+  .object({
+    to: z.string(),
+    subject: z.string().meta({ description: 'As sent, prefixed `[Test]`' }),
+    transport: z.string(),
+    providerMessageId: z.string(),
+    customerEmail: z.string().meta({ description: 'The customer whose data rendered the message' }),
+  })
+  .meta({ id: 'TestSendResult' });
+const testSendMatches: SameShape<z.output<typeof testSendResultSchema>, Awaited<ReturnType<RulesService['testSend']>>> = true;
+void testSendMatches;
 
 export function ruleView(rule: RetentionRule): z.output<typeof ruleViewSchema> {
   return {
@@ -109,7 +121,7 @@ export class RulesController {
 
   @Post(':ruleId/test-send')
   @HttpCode(200)
-  @Returns(200, z.record(z.string(), z.unknown()), 'What the test send did (see the README)')
+  @Returns(200, testSendResultSchema, 'What was sent, and to whom')
   @Fails(400, 401, 404, 409, 422)
   async testSend(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('ruleId') ruleId: string, @ValidBody(testSendSchema) body: unknown) {
     const { em, store } = await this.open(req, storeId);

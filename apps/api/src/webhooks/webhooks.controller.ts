@@ -4,7 +4,7 @@ import { DomainError } from '@boomerang/domain';
 import { orderPayloadSchema, SIGNATURE_HEADER } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { Fails, IdParam, Returns } from '../common/contract.js';
+import { Fails, IdParam, Returns, type SameShape } from '../common/contract.js';
 import { OrderWebhookService, type WebhookReceipt } from './order-webhook.service.js';
 
 export const webhookReceiptSchema = z
@@ -18,8 +18,7 @@ export const webhookReceiptSchema = z
   .meta({ id: 'WebhookReceipt' });
 
 /** The compiler keeps the documented receipt and the service's type one shape. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const receiptMatches: Same<z.output<typeof webhookReceiptSchema>, WebhookReceipt> = true;
+const receiptMatches: SameShape<z.output<typeof webhookReceiptSchema>, WebhookReceipt> = true;
 void receiptMatches;
 
 @ApiTags('webhooks')
