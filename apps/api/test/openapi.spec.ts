@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import { api, CAN_SPAM, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, CAN_SPAM, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
 
 // The document the api serves is the committed one, and it is a contract the running api keeps: requests valid per
 // the document are accepted and their answers match the documented schemas; requests that break a documented bound
@@ -55,7 +55,7 @@ describe('the API contract (OpenAPI document) against the running api', () => {
   let store: { id: string; apiKey: string };
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false });
+    stack = await startStack();
   }, 120_000);
 
   afterAll(async () => {
@@ -188,4 +188,36 @@ describe('the API contract (OpenAPI document) against the running api', () => {
       }
     }
   });
+
+  it('answers every log kind, with rows, as the document describes them', async () => {
+    const shop = (await api(stack, 'POST', '/api/v1/stores', { name: 'Log Shop' })).body as { id: string; webhookSecret: string };
+    expect((await api(stack, 'PATCH', `/api/v1/stores/${shop.id}`, { ...CAN_SPAM, smartSendingHours: 0 })).status).toBe(200);
+    const rule = async (name: string, extra: Record<string, unknown>) => {
+      const res = await api(stack, 'POST', `/api/v1/stores/${shop.id}/rules`, {
+        name, status: 'active', senderName: 'Logs', senderEmail: 'logs@shop.example', subject: 'Hi', bodyHtml: '<p>Come back</p>', ...extra,
+      });
+      expect(res.status).toBe(201);
+    };
+    await rule('Soon', { window: 'PT2S' });
+    await rule('Opted in only', { window: 'PT2S', sendingFilter: 'opted_in' });
+    await rule('Later', { windowDays: 30 });
+    const buy = async (id: string) =>
+      expect((await postWebhook(stack, shop.id, shop.webhookSecret, JSON.stringify(order({ id, customer: { email: 'logs@x.example', optedIn: false } })))).status).toBe(202);
+    await buy('log-1');
+    const log = (kind: string) => api(stack, 'GET', `/api/v1/stores/${shop.id}/logs/${kind}`);
+    await eventually(async () => (await log('sent')).body.items.length === 1 && (await log('skipped')).body.items.length === 1);
+    await buy('log-2');
+    await eventually(async () => (await log('conversions')).body.items.length === 1);
+    for (const kind of ['pending', 'sent', 'skipped', 'conversions']) {
+      const res = await log(kind);
+      expect({ kind, rows: res.body.items.length > 0 }).toEqual({ kind, rows: true });
+      expectDocumented('get', '/api/v1/stores/{storeId}/logs/{kind}', res);
+    }
+    expectDocumented('get', '/api/v1/stores/{storeId}/messages/pending', await api(stack, 'GET', `/api/v1/stores/${shop.id}/messages/pending`));
+    expectDocumented('get', '/api/v1/stores/{storeId}/messages/sent', await api(stack, 'GET', `/api/v1/stores/${shop.id}/messages/sent`));
+    expectDocumented('get', '/api/v1/stores/{storeId}/stats', await api(stack, 'GET', `/api/v1/stores/${shop.id}/stats`));
+    const outbox = await api(stack, 'GET', `/api/v1/stores/${shop.id}/outbox`);
+    expectDocumented('get', '/api/v1/stores/{storeId}/outbox', outbox);
+    expectDocumented('get', '/api/v1/stores/{storeId}/outbox/{emailId}', await api(stack, 'GET', `/api/v1/stores/${shop.id}/outbox/${outbox.body.emails[0].id}`));
+  }, 60_000);
 });

@@ -13,8 +13,62 @@ import type { ApiConfig } from '../config.js';
 type LogQueryInput = z.infer<typeof logQuerySchema>;
 
 const logKindSchema = z.enum(LOG_KINDS, { error: `must be one of ${LOG_KINDS.join(', ')}` });
-/** Log rows differ per kind (pending, sent, skipped, conversions); each is a flat record. */
-const logItemSchema = z.record(z.string(), z.unknown());
+// The rows of each log, as MessageLogRepository maps them; the api suite checks real answers of every kind against
+// these (apps/api/test/openapi.spec.ts), since the repository's rows are untyped SQL results.
+/** An ISO-8601 instant in UTC, as `toISOString()` writes it. */
+const time = z.string().meta({ format: 'date-time' });
+const pendingItemSchema = z
+  .object({ ruleId: z.uuid(), ruleName: z.string(), customerId: z.uuid(), email: z.string(), lastPurchaseAt: time.nullable(), scheduledFor: time })
+  .meta({ id: 'PendingLogItem' });
+const sentItemSchema = z
+  .object({
+    messageId: z.uuid(),
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    status: z.literal('sent'),
+    subject: z.string().nullable(),
+    transport: z.string().nullable(),
+    dueAt: time,
+    sentAt: time,
+    opened: z.boolean(),
+    clicked: z.boolean(),
+    opens: z.number().int(),
+    clicks: z.number().int(),
+  })
+  .meta({ id: 'SentLogItem' });
+const skippedItemSchema = z
+  .object({
+    messageId: z.uuid(),
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    status: z.enum(['skipped', 'failed']),
+    reason: z.string().nullable(),
+    dueAt: time,
+    at: time,
+  })
+  .meta({ id: 'SkippedLogItem' });
+const conversionItemSchema = z
+  .object({
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    orderId: z.uuid(),
+    orderNumber: z.string().nullable(),
+    revenue: z.number().meta({ description: 'In major units of `currency`' }),
+    currency: z.string(),
+    messageId: z.uuid(),
+    messageSubject: z.string().nullable(),
+    messageSentAt: time.nullable(),
+    occurredAt: time,
+  })
+  .meta({ id: 'ConversionLogItem' });
+/** One row of the log named by `kind`. */
+const logItemSchema = z.union([pendingItemSchema, sentItemSchema, skippedItemSchema, conversionItemSchema]);
 
 export const logPageSchema = z
   .object({
@@ -87,7 +141,7 @@ export class MessagesController {
   }
 
   @Get('messages/pending')
-  @Returns(200, z.object({ pending: z.array(logItemSchema) }), 'The first page of the pending log (prefer logs/pending)')
+  @Returns(200, z.object({ pending: z.array(pendingItemSchema) }), 'The first page of the pending log (prefer logs/pending)')
   @Fails(400, 401, 404)
   async pending(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(logQuerySchema) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
@@ -95,7 +149,7 @@ export class MessagesController {
   }
 
   @Get('messages/sent')
-  @Returns(200, z.object({ sent: z.array(logItemSchema) }), 'The first page of the sent log (prefer logs/sent)')
+  @Returns(200, z.object({ sent: z.array(sentItemSchema) }), 'The first page of the sent log (prefer logs/sent)')
   @Fails(400, 401, 404)
   async sent(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(logQuerySchema) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
