@@ -3,9 +3,10 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
-import { IdParamsPipe } from './common/input.pipe.js';
+import { ContractPipe } from './common/input.pipe.js';
 import { requestGuard } from './common/request-guard.js';
 import type { ApiConfig } from './config.js';
+import { serveApiDocs } from './openapi.js';
 
 /** Builds the api without listening: main.ts and the end-to-end tests share it. */
 export async function createApiApp(config: ApiConfig, options: { logger?: false } = {}): Promise<INestApplication> {
@@ -17,8 +18,10 @@ export async function createApiApp(config: ApiConfig, options: { logger?: false 
   app.enableCors();
   // Every request passes one input layer (path, query, body) before any route sees it.
   app.use(requestGuard());
-  app.useGlobalPipes(new IdParamsPipe());
+  // Every declared schema (body, query, path) runs here: the same objects the OpenAPI document is built from.
+  app.useGlobalPipes(new ContractPipe());
   app.useGlobalFilters(new DomainErrorFilter());
+  serveApiDocs(app);
   app.enableShutdownHooks();
   return app;
 }

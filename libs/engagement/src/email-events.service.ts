@@ -13,7 +13,7 @@ const common = {
 };
 
 /** Postmark's webhook bodies (https://postmarkapp.com/developer/webhooks/webhooks-overview), the fields we use. */
-const postmarkEventSchema = z.discriminatedUnion(
+export const postmarkEventSchema = z.discriminatedUnion(
   'RecordType',
   [
     z.looseObject({ RecordType: z.literal('Delivery'), ...common, DeliveredAt: timestamp }),

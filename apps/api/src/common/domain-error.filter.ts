@@ -1,6 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, type DomainErrorCode } from '@boomerang/domain';
 import type { Response } from 'express';
+import type { z } from 'zod';
+import type { errorSchema } from './contract.js';
 
 const STATUS: Record<DomainErrorCode, number> = {
   validation_failed: 400,
@@ -16,11 +18,13 @@ const STATUS: Record<DomainErrorCode, number> = {
 
 /** `{ error: code, message, issues? }` with the code's status; also used by the body layer, which runs before Nest. */
 export function sendDomainError(res: Response, error: DomainError): void {
-  res.status(STATUS[error.code] ?? 400).json({
+  // Typed by the documented Error schema, so the document and the answers cannot drift apart.
+  const body: z.output<typeof errorSchema> = {
     error: error.code,
     message: error.message,
     ...(error.issues.length ? { issues: error.issues } : {}),
-  });
+  };
+  res.status(STATUS[error.code] ?? 400).json(body);
 }
 
 /** The one place where domain errors become HTTP. */
@@ -36,10 +40,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      res.status(status).json({ error: status === 404 ? 'not_found' : 'http_error', message: exception.message });
+      res.status(status).json({ error: status === 404 ? 'not_found' : 'http_error', message: exception.message } satisfies z.output<typeof errorSchema>);
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    res.status(500).json({ error: 'internal', message: 'internal error' });
+    res.status(500).json({ error: 'internal', message: 'internal error' } satisfies z.output<typeof errorSchema>);
   }
 }

@@ -1,11 +1,11 @@
 import { DomainError } from '@boomerang/domain';
 import { z } from 'zod';
-import { IdParamsPipe, SchemaPipe } from './input.pipe.js';
+import { ContractPipe } from './input.pipe.js';
 
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
-describe('IdParamsPipe', () => {
-  const pipe = new IdParamsPipe();
+describe('ContractPipe', () => {
+  const pipe = new ContractPipe();
   const codeOf = (fn: () => unknown) => {
     try {
       fn();
@@ -36,15 +36,30 @@ describe('IdParamsPipe', () => {
   });
 });
 
-describe('SchemaPipe', () => {
-  it('parses with the route schema and names the field', () => {
-    const pipe = new SchemaPipe(z.object({ limit: z.coerce.number().int().max(10) }));
-    expect(pipe.transform({ limit: '5' })).toEqual({ limit: 5 });
+describe('ContractPipe with a declared schema', () => {
+  const pipe = new ContractPipe();
+  const schema = z.object({ limit: z.coerce.number().int().max(10) });
+  const fields = (fn: () => unknown) => {
     try {
-      pipe.transform({ limit: '50' });
-      throw new Error('expected a validation error');
+      fn();
+      return null;
     } catch (err) {
-      expect((err as DomainError).issues.map((i) => i.field)).toEqual(['limit']);
+      return (err as DomainError).issues.map((i) => i.field);
     }
+  };
+
+  it('parses a query with its schema and names the field', () => {
+    expect(pipe.transform({ limit: '5' }, { type: 'query', schema })).toEqual({ limit: 5 });
+    expect(fields(() => pipe.transform({ limit: '50' }, { type: 'query', schema }))).toEqual(['limit']);
+  });
+
+  it('checks a body with its schema but hands the service the body as sent', () => {
+    const body = { limit: '5' };
+    expect(pipe.transform(body, { type: 'body', schema })).toBe(body);
+    expect(fields(() => pipe.transform({ limit: 'x' }, { type: 'body', schema }))).toEqual(['limit']);
+  });
+
+  it('names a path parameter by its name', () => {
+    expect(fields(() => pipe.transform('nope', { type: 'param', data: 'kind', schema: z.enum(['sent']) }))).toEqual(['kind']);
   });
 });

@@ -1,17 +1,115 @@
-import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ValidationError } from '@boomerang/domain';
+import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@boomerang/persistence';
 import { LOG_KINDS, logQuerySchema, MessageLogService, outboxQuerySchema, statsQuerySchema, type LogKind } from '@boomerang/reporting';
 import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
-import type { z } from 'zod';
-import { SchemaPipe } from '../common/input.pipe.js';
-import { openStore } from '../common/store-access.js';
+import { z } from 'zod';
+import { Fails, IdParam, Returns, ValidParam, ValidQuery } from '../common/contract.js';
+import { openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
 type LogQueryInput = z.infer<typeof logQuerySchema>;
 
+const logKindSchema = z.enum(LOG_KINDS, { error: `must be one of ${LOG_KINDS.join(', ')}` });
+// The rows of each log, as MessageLogRepository maps them; the api suite checks real answers of every kind against
+// these (apps/api/test/openapi.spec.ts), since the repository's rows are untyped SQL results.
+/** An ISO-8601 instant in UTC, as `toISOString()` writes it. */
+const time = z.string().meta({ format: 'date-time' });
+const pendingItemSchema = z
+  .object({ ruleId: z.uuid(), ruleName: z.string(), customerId: z.uuid(), email: z.string(), lastPurchaseAt: time.nullable(), scheduledFor: time })
+  .meta({ id: 'PendingLogItem' });
+const sentItemSchema = z
+  .object({
+    messageId: z.uuid(),
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    status: z.literal('sent'),
+    subject: z.string().nullable(),
+    transport: z.string().nullable(),
+    dueAt: time,
+    sentAt: time,
+    opened: z.boolean(),
+    clicked: z.boolean(),
+    opens: z.number().int(),
+    clicks: z.number().int(),
+  })
+  .meta({ id: 'SentLogItem' });
+const skippedItemSchema = z
+  .object({
+    messageId: z.uuid(),
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    status: z.enum(['skipped', 'failed']),
+    reason: z.string().nullable(),
+    dueAt: time,
+    at: time,
+  })
+  .meta({ id: 'SkippedLogItem' });
+const conversionItemSchema = z
+  .object({
+    ruleId: z.uuid(),
+    ruleName: z.string(),
+    customerId: z.uuid(),
+    email: z.string(),
+    orderId: z.uuid(),
+    orderNumber: z.string().nullable(),
+    revenue: z.number().meta({ description: 'In major units of `currency`' }),
+    currency: z.string(),
+    messageId: z.uuid(),
+    messageSubject: z.string().nullable(),
+    messageSentAt: time.nullable(),
+    occurredAt: time,
+  })
+  .meta({ id: 'ConversionLogItem' });
+/** One row of the log named by `kind`. */
+const logItemSchema = z.union([pendingItemSchema, sentItemSchema, skippedItemSchema, conversionItemSchema]);
+
+export const logPageSchema = z
+  .object({
+    items: z.array(logItemSchema),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'LogPage' });
+
+export const statsSchema = z
+  .object({
+    pending: z.number().int(),
+    sent: z.number().int(),
+    skipped: z.number().int(),
+    opens: z.number().int(),
+    clicks: z.number().int(),
+    conversions: z.number().int(),
+    revenue: z.number().meta({ description: 'Attributed revenue in major units' }),
+    weekly: z.array(z.object({ weekStart: z.string(), sent: z.number().int() })).meta({ description: 'Sent per ISO week (UTC), oldest first' }),
+  })
+  .meta({ id: 'Stats' });
+
+const outboxEmailSchema = z
+  .object({
+    id: z.uuid(),
+    storeId: z.uuid(),
+    messageId: z.uuid(),
+    fromAddress: z.string(),
+    toAddress: z.string(),
+    subject: z.string(),
+    html: z.string(),
+    text: z.string(),
+    headers: z.record(z.string(), z.string()),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'OutboxEmail' });
+
+const outboxSummarySchema = z.object({ id: z.uuid(), messageId: z.uuid(), to: z.string(), from: z.string(), subject: z.string(), createdAt: z.date() });
+
+@ApiTags('messages')
+@ApiBearerAuth('apiKey')
+@UseGuards(StoreKeyGuard)
 @Controller('api/v1/stores/:storeId')
 export class MessagesController {
   constructor(
@@ -27,42 +125,54 @@ export class MessagesController {
 
   /** Pending, sent, skipped and conversion logs: `from`/`to` (ISO dates), `ruleId`, `limit`, `cursor` from the last page. */
   @Get('logs/:kind')
-  async logs(@Req() req: Request, @Param('storeId') storeId: string, @Param('kind') kind: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
-    if (!LOG_KINDS.includes(kind as LogKind)) throw ValidationError.field('kind', `must be one of ${LOG_KINDS.join(', ')}`);
+  @Returns(200, logPageSchema)
+  @Fails(400, 401, 404)
+  async logs(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidParam('kind', logKindSchema) kind: LogKind, @ValidQuery(logQuerySchema) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
-    return this.log.log(em, kind as LogKind, store.id, q);
+    return this.log.log(em, kind, store.id, q);
   }
 
   @Get('stats')
-  async stats(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(statsQuerySchema)) q: z.infer<typeof statsQuerySchema>) {
+  @Returns(200, statsSchema)
+  @Fails(400, 401, 404)
+  async stats(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(statsQuerySchema) q: z.infer<typeof statsQuerySchema>) {
     const { em, store } = await this.open(req, storeId);
     return this.log.stats(em, store.id, q.ruleId);
   }
 
   @Get('messages/pending')
-  async pending(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
+  @Returns(200, z.object({ pending: z.array(pendingItemSchema) }), 'The first page of the pending log (prefer logs/pending)')
+  @Fails(400, 401, 404)
+  async pending(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(logQuerySchema) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
     return { pending: (await this.log.log(em, 'pending', store.id, q)).items };
   }
 
   @Get('messages/sent')
-  async sent(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
+  @Returns(200, z.object({ sent: z.array(sentItemSchema) }), 'The first page of the sent log (prefer logs/sent)')
+  @Fails(400, 401, 404)
+  async sent(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(logQuerySchema) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
     return { sent: (await this.log.log(em, 'sent', store.id, q)).items };
   }
 
   @Get('outbox')
-  async outbox(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(outboxQuerySchema)) q: z.infer<typeof outboxQuerySchema>) {
+  @Returns(200, z.object({ emails: z.array(outboxSummarySchema) }), 'Emails captured by the outbox transport, newest first')
+  @Fails(400, 401, 404)
+  async outbox(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(outboxQuerySchema) q: z.infer<typeof outboxQuerySchema>) {
     const { em, store } = await this.open(req, storeId);
     const emails = await this.log.outbox(em, store.id, q.limit);
     return {
-      emails: emails.map((e) => ({ id: e.id, messageId: e.messageId, to: e.toAddress, from: e.fromAddress, subject: e.subject, createdAt: e.createdAt })),
+      emails: emails.map((e): z.output<typeof outboxSummarySchema> => ({ id: e.id, messageId: e.messageId, to: e.toAddress, from: e.fromAddress, subject: e.subject, createdAt: e.createdAt })),
     };
   }
 
   @Get('outbox/:emailId')
-  async outboxEmail(@Req() req: Request, @Param('storeId') storeId: string, @Param('emailId') emailId: string) {
+  @Returns(200, outboxEmailSchema, 'One captured email with its HTML and text')
+  @Fails(401, 404)
+  async outboxEmail(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('emailId') emailId: string): Promise<z.output<typeof outboxEmailSchema>> {
     const { em, store } = await this.open(req, storeId);
-    return this.log.outboxEmail(em, store.id, emailId);
+    const e = await this.log.outboxEmail(em, store.id, emailId);
+    return { id: e.id, storeId: e.storeId, messageId: e.messageId, fromAddress: e.fromAddress, toAddress: e.toAddress, subject: e.subject, html: e.html, text: e.text, headers: e.headers, createdAt: e.createdAt };
   }
 }

@@ -1,12 +1,48 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MikroORM, type Store } from '@boomerang/persistence';
-import { missingCanSpamFields, storedLinks, StoresService } from '@boomerang/stores';
+import { createStoreSchema, missingCanSpamFields, storedLinks, StoresService, updateStoreSchema } from '@boomerang/stores';
 import type { Request } from 'express';
-import { openStore, requireAdmin } from '../common/store-access.js';
+import { z } from 'zod';
+import { Fails, IdParam, Returns, ValidBody } from '../common/contract.js';
+import { AdminKeyGuard, openStore, StoreKeyGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
-export function storeView(store: Store) {
+const nullableText = z.string().nullable();
+
+export const storeViewSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    platform: z.string(),
+    timezone: z.string().meta({ description: 'IANA time zone' }),
+    currency: z.string().meta({ description: 'ISO 4217 code' }),
+    companyName: nullableText,
+    street: nullableText,
+    city: nullableText,
+    region: nullableText,
+    postalCode: nullableText,
+    country: nullableText,
+    phone: nullableText,
+    logoUrl: nullableText,
+    socialLinks: z.record(z.string(), z.string()),
+    sendingHours: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
+    smartSendingHours: z.number().int(),
+    canSpamMissing: z.array(z.string()).meta({ description: 'CAN-SPAM footer fields still missing' }),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'Store' });
+
+export const createdStoreSchema = storeViewSchema
+  .extend({
+    apiKey: z.string().meta({ description: 'Shown once: only its hash is stored' }),
+    webhookSecret: z.string(),
+    webhookUrl: z.string(),
+  })
+  .meta({ id: 'CreatedStore' });
+
+export function storeView(store: Store): z.output<typeof storeViewSchema> {
   return {
     id: store.id,
     name: store.name,
@@ -29,6 +65,8 @@ export function storeView(store: Store) {
   };
 }
 
+@ApiTags('stores')
+@ApiBearerAuth('apiKey')
 @Controller('api/v1/stores')
 export class StoresController {
   constructor(
@@ -39,8 +77,10 @@ export class StoresController {
 
   @Post()
   @HttpCode(201)
-  async create(@Req() req: Request, @Body() body: unknown) {
-    requireAdmin(this.config.adminApiKey, req);
+  @UseGuards(AdminKeyGuard)
+  @Returns(201, createdStoreSchema, 'The store, with its API key and webhook secret (shown once)')
+  @Fails(400, 401)
+  async create(@ValidBody(createStoreSchema) body: unknown): Promise<z.output<typeof createdStoreSchema>> {
     const { store, apiKey } = await this.stores.create(this.orm.em.fork(), body);
     return {
       ...storeView(store),
@@ -51,19 +91,27 @@ export class StoresController {
   }
 
   @Get()
-  async list(@Req() req: Request) {
-    requireAdmin(this.config.adminApiKey, req);
+  @UseGuards(AdminKeyGuard)
+  @Returns(200, z.object({ stores: z.array(storeViewSchema) }))
+  @Fails(401)
+  async list() {
     return { stores: (await this.stores.list(this.orm.em.fork())).map(storeView) };
   }
 
   @Patch(':storeId')
-  async update(@Req() req: Request, @Param('storeId') storeId: string, @Body() body: unknown) {
+  @UseGuards(StoreKeyGuard)
+  @Returns(200, storeViewSchema)
+  @Fails(400, 401, 404)
+  async update(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidBody(updateStoreSchema) body: unknown) {
     const { em, store } = await openStore(this.orm, this.stores, this.config.adminApiKey, req, storeId);
     return storeView(await this.stores.update(em, store, body));
   }
 
   @Get(':storeId')
-  async get(@Req() req: Request, @Param('storeId') storeId: string) {
+  @UseGuards(StoreKeyGuard)
+  @Returns(200, storeViewSchema)
+  @Fails(401, 404)
+  async get(@Req() req: Request, @IdParam('storeId') storeId: string) {
     return storeView((await openStore(this.orm, this.stores, this.config.adminApiKey, req, storeId)).store);
   }
 }

@@ -1,4 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Fails, Returns } from '../common/contract.js';
 import { DomainError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
 import { CustomerPreferencesService } from '@boomerang/engagement';
@@ -10,6 +13,7 @@ import { linkErrorPage, resubscribedPage, unsubscribedPage } from './unsubscribe
  * `List-Unsubscribe=One-Click`, which we need not read). A GET (the footer link) does the same and shows a page
  * with a resubscribe button. Pages answer errors as pages; API-style requests get the JSON error.
  */
+@ApiTags('unsubscribe')
 @Controller('api/v1/unsubscribe')
 export class UnsubscribeController {
   constructor(
@@ -19,12 +23,15 @@ export class UnsubscribeController {
 
   @Post(':token')
   @HttpCode(200)
+  @Returns(200, z.object({ unsubscribed: z.literal(true), email: z.string() }), 'RFC 8058 one-click unsubscribe')
+  @Fails(400, 401, 404)
   async oneClick(@Param('token') token: string) {
     const { email } = await this.preferences.unsubscribe(this.orm.em.fork(), token);
     return { unsubscribed: true, email };
   }
 
   @Get(':token')
+  @ApiResponse({ status: 200, description: 'Unsubscribes and shows a page with a resubscribe button (errors are pages too)', content: { 'text/html': { schema: { type: 'string' } } } })
   async page(@Param('token') token: string, @Res() res: Response) {
     await this.asPage(res, async () => {
       const { email } = await this.preferences.unsubscribe(this.orm.em.fork(), token);
@@ -34,6 +41,8 @@ export class UnsubscribeController {
 
   @Post(':token/resubscribe')
   @HttpCode(200)
+  @Returns(200, z.object({ subscribed: z.literal(true), email: z.string() }), 'JSON, or a page when the client accepts HTML')
+  @Fails(400, 401, 404)
   async resubscribe(@Param('token') token: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     if (req.accepts(['json', 'html']) === 'html') {
       await this.asPage(res, async () => resubscribedPage((await this.preferences.resubscribe(this.orm.em.fork(), token)).email));
