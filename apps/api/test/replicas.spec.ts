@@ -16,10 +16,11 @@ const API_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
 const ORDERS = 400;
 const CONCURRENCY = 16;
-// outbox (default): the email and its "sent" mark commit together. postmark: the workers send to the fake Postmark
-// on loopback, and messages are counted where they arrive (a worker killed between its claim and the HTTP call
-// makes the retry wait out Postmark's 5-minute index delay, so this mode can take several minutes).
-const TRANSPORT = process.env.REPLICA_TRANSPORT === 'postmark' ? 'postmark' : 'outbox';
+// postmark (default): the workers send to the fake Postmark on loopback, and messages are counted where they arrive,
+// as a customer would count them. A worker killed between its claim and the HTTP call leaves an unconfirmed hand-off:
+// the retry waits out Postmark's index delay (5 minutes in production, 5 s here) before it may resend.
+// outbox: the email and its "sent" mark commit together in PostgreSQL.
+const TRANSPORT = process.env.REPLICA_TRANSPORT === 'outbox' ? 'outbox' : 'postmark';
 
 interface Proc {
   name: string;
@@ -131,7 +132,12 @@ describe('two api processes and two workers, one of each killed with SIGKILL dur
   it('delivers every accepted order to its workflow and messages every customer exactly once', async () => {
     const began = Date.now();
     const transport: Record<string, string> = postmark
-      ? { POSTMARK_SERVER_TOKEN: postmark.serverToken, POSTMARK_REQUEST_HOST: postmark.requestHost, POSTMARK_TIMEOUT_SECONDS: '30' }
+      ? {
+          POSTMARK_SERVER_TOKEN: postmark.serverToken,
+          POSTMARK_REQUEST_HOST: postmark.requestHost,
+          POSTMARK_TIMEOUT_SECONDS: '30',
+          POSTMARK_INDEX_DELAY_SECONDS: '5',
+        }
       : {};
     const workerA = start('worker-a', WORKER_MAIN, transport);
     const workerB = start('worker-b', WORKER_MAIN, transport);
