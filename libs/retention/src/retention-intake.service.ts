@@ -48,7 +48,7 @@ export class RetentionIntakeService {
     const intake = new RetentionIntakeRepository(em);
     const armed = await intake.rulesArmedBy(order.storeId, order.id);
     if (!armed.length) return [];
-    const rules = await this.rules.byIds(em, armed);
+    const rules = await this.rules.byIds(em, order.storeId, armed);
     const now = new Date();
     const dispatches = [];
     for (const rule of rules) {
