@@ -1,6 +1,7 @@
 import { NotFoundError } from '@boomerang/domain';
 import { classifyTemporalFailure, temporalFailureMessage, type RetentionLifecycle } from '@boomerang/temporal-client';
 import type { MikroORM } from '@boomerang/persistence';
+import { RetentionDispatchRepository, type DeadLetter, type DispatchRow } from './retention-dispatch.repository.js';
 
 export interface DispatchLogger {
   warn(message: string): void;
@@ -32,53 +33,9 @@ export const DEFAULT_DISPATCH_POLICY: DispatchPolicy = {
   maxAttempts: 10,
 };
 
-/** One outbox row as the dispatcher reads it. */
-interface DispatchRow {
-  id: number;
-  kind: string;
-  storeId: string;
-  ruleId: string;
-  customerId: string;
-  email: string;
-  orderId: string;
-  purchasedAt: Date;
-  windowSeconds: number;
-  attempts: number;
-}
-
-/** A parked row, as the store's dead-letter list shows it. */
-export interface DeadLetter {
-  id: number;
-  kind: string;
-  orderId: string;
-  orderExternalId: string | null;
-  ruleId: string;
-  customerId: string;
-  email: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: Date;
-  deadAt: Date;
-}
+export type { DeadLetter } from './retention-dispatch.repository.js';
 
 export type RetryOutcome = { id: number; status: 'delivered' | 'pending' | 'dead'; attempts: number; lastError: string | null };
-
-const COLUMNS = `id, kind, store_id, rule_id, customer_id, email, order_id, purchased_at, window_seconds, attempts`;
-
-function toRow(r: Record<string, unknown>): DispatchRow {
-  return {
-    id: Number(r.id),
-    kind: r.kind as string,
-    storeId: r.store_id as string,
-    ruleId: r.rule_id as string,
-    customerId: r.customer_id as string,
-    email: r.email as string,
-    orderId: r.order_id as string,
-    purchasedAt: new Date(r.purchased_at as string),
-    windowSeconds: Number(r.window_seconds),
-    attempts: Number(r.attempts),
-  };
-}
 
 /**
  * Delivers recorded purchases to Temporal. Called right after the webhook's transaction commits, and by a sweep
@@ -106,15 +63,12 @@ export class RetentionDispatcher {
     private readonly policy: DispatchPolicy = DEFAULT_DISPATCH_POLICY,
   ) {}
 
-  /** The request path: delivers the rows its own transaction wrote. */
-  async deliver(ids: number[]): Promise<number> {
+  /** The request path: delivers the rows the store's own transaction wrote. */
+  async deliver(storeId: string, ids: number[]): Promise<number> {
     if (ids.length === 0 || Date.now() < this.unreachableUntil) return 0;
-    const rows = await this.orm.em.fork().execute<Record<string, unknown>[]>(
-      `select ${COLUMNS} from retention_dispatch where id in (${ids.map(() => '?').join(',')}) and dispatched_at is null and dead_at is null`,
-      ids,
-    );
+    const rows = await this.repository().findUndelivered(storeId, ids);
     let delivered = 0;
-    for (const row of rows.map(toRow)) {
+    for (const row of rows) {
       const outcome = await this.attempt(row);
       if (outcome === 'delivered') delivered++;
       if (outcome === 'unavailable') break;
@@ -125,17 +79,7 @@ export class RetentionDispatcher {
   /** Claims up to one batch of due rows (the longest due first) and delivers them. */
   async sweep(): Promise<{ claimed: number; delivered: number }> {
     const { graceMs, claimMs, batch, concurrency } = this.policy;
-    const claimed = await this.orm.em.fork().execute<Record<string, unknown>[]>(
-      `update retention_dispatch set next_attempt_at = now() + make_interval(secs => ?)
-       where id in (
-         select id from retention_dispatch
-         where dispatched_at is null and dead_at is null and next_attempt_at <= now()
-           and created_at < now() - make_interval(secs => ?)
-         order by next_attempt_at limit ? for update skip locked)
-       returning ${COLUMNS}`,
-      [claimMs / 1000, graceMs / 1000, batch],
-    );
-    const queue = claimed.map(toRow).sort((a, b) => a.id - b.id);
+    const queue = await this.repository().claimDue({ claimSecs: claimMs / 1000, graceSecs: graceMs / 1000, batch });
     const count = queue.length;
     let delivered = 0;
     let unreachable = false;
@@ -151,62 +95,32 @@ export class RetentionDispatcher {
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, run));
     if (queue.length) {
       // Temporal is unreachable: give back what this tick did not try, without counting it as an attempt.
-      await this.orm.em.fork().execute(
-        `update retention_dispatch set next_attempt_at = now() + make_interval(secs => ?) where id in (${queue.map(() => '?').join(',')})`,
-        [this.policy.backoffMs / 1000, ...queue.map((r) => r.id)],
+      await this.repository().releaseClaims(
+        queue.map((r) => r.id),
+        this.policy.backoffMs / 1000,
       );
     }
     return { claimed: unreachable ? 0 : count, delivered };
   }
 
   /** The store's parked rows, most recent first. */
-  async deadLetters(storeId: string, limit = 100): Promise<{ items: DeadLetter[]; total: number }> {
-    const em = this.orm.em.fork();
-    const rows = await em.execute<Record<string, unknown>[]>(
-      `select d.id, d.kind, d.order_id, o.external_id, d.rule_id, d.customer_id, d.email, d.attempts, d.last_error, d.created_at, d.dead_at
-       from retention_dispatch d left join store_order o on o.id = d.order_id
-       where d.store_id = ? and d.dead_at is not null order by d.dead_at desc, d.id desc limit ?`,
-      [storeId, limit],
-    );
-    const [{ n }] = await em.execute<{ n: string }[]>(`select count(*) as n from retention_dispatch where store_id = ? and dead_at is not null`, [storeId]);
-    return {
-      total: Number(n),
-      items: rows.map((r) => ({
-        id: Number(r.id),
-        kind: r.kind as string,
-        orderId: r.order_id as string,
-        orderExternalId: (r.external_id as string | null) ?? null,
-        ruleId: r.rule_id as string,
-        customerId: r.customer_id as string,
-        email: r.email as string,
-        attempts: Number(r.attempts),
-        lastError: (r.last_error as string | null) ?? null,
-        createdAt: new Date(r.created_at as string),
-        deadAt: new Date(r.dead_at as string),
-      })),
-    };
+  deadLetters(storeId: string, limit = 100): Promise<{ items: DeadLetter[]; total: number }> {
+    return this.repository().deadLetters(storeId, limit);
   }
 
   /** Takes a parked row out of the dead-letter list with a fresh set of attempts, and tries it at once. */
   async retryDeadLetter(storeId: string, id: number): Promise<RetryOutcome> {
-    const em = this.orm.em.fork();
-    const [revived] = await em.execute<Record<string, unknown>[]>(
-      `update retention_dispatch set dead_at = null, attempts = 0, next_attempt_at = now()
-       where id = ? and store_id = ? and dead_at is not null returning ${COLUMNS}`,
-      [id, storeId],
-    );
+    const repository = this.repository();
+    const revived = await repository.revive(storeId, id);
     if (!revived) throw new NotFoundError('dead letter', String(id));
-    await this.attempt(toRow(revived));
-    const [row] = await em.execute<Record<string, unknown>[]>(
-      `select attempts, last_error, dispatched_at, dead_at from retention_dispatch where id = ?`,
-      [id],
-    );
-    const status = row!.dispatched_at ? 'delivered' : row!.dead_at ? 'dead' : 'pending';
-    return { id, status, attempts: Number(row!.attempts), lastError: (row!.last_error as string | null) ?? null };
+    await this.attempt(revived);
+    const row = await repository.state(storeId, id);
+    const status = row!.dispatchedAt ? 'delivered' : row!.deadAt ? 'dead' : 'pending';
+    return { id, status, attempts: row!.attempts, lastError: row!.lastError };
   }
 
   private async attempt(row: DispatchRow): Promise<'delivered' | 'unavailable' | 'failed'> {
-    const em = this.orm.em.fork();
+    const repository = this.repository();
     try {
       const target = {
         storeId: row.storeId,
@@ -218,7 +132,7 @@ export class RetentionDispatcher {
       };
       if (row.kind === 'revoke') await this.lifecycle.revokePurchase(target);
       else await this.lifecycle.recordPurchase({ ...target, purchasedAt: row.purchasedAt });
-      await em.execute(`update retention_dispatch set dispatched_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
+      await repository.markDelivered(row.storeId, row.id);
       return 'delivered';
     } catch (err) {
       let failure = classifyTemporalFailure(err);
@@ -229,24 +143,23 @@ export class RetentionDispatcher {
       if (failure === 'unavailable') {
         this.unreachableUntil = Date.now() + this.policy.backoffMs;
         this.logger.warn(`retention dispatch ${row.id} waits for Temporal: ${message}`);
-        await em.execute(
-          `update retention_dispatch set last_error = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
-          [message, this.policy.backoffMs / 1000, row.id],
-        );
+        await repository.waitForTemporal(row.storeId, row.id, message, this.policy.backoffMs / 1000);
         return 'unavailable';
       }
       if (failure === 'permanent' || attempts >= this.policy.maxAttempts) {
         this.logger.warn(`retention dispatch ${row.id} parked in the dead-letter list after ${attempts} attempt(s): ${message}`);
-        await em.execute(`update retention_dispatch set attempts = ?, last_error = ?, dead_at = now() where id = ?`, [attempts, message, row.id]);
+        await repository.park(row.storeId, row.id, attempts, message);
         return 'failed';
       }
       this.logger.warn(`retention dispatch ${row.id} not delivered yet (attempt ${attempts}): ${message}`);
-      await em.execute(
-        `update retention_dispatch set attempts = ?, last_error = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
-        [attempts, message, this.backoffMs(attempts) / 1000, row.id],
-      );
+      await repository.backOff(row.storeId, row.id, attempts, message, this.backoffMs(attempts) / 1000);
       return 'failed';
     }
+  }
+
+  /** Each operation gets its own MikroORM context, as before the SQL moved to the repository. */
+  private repository(): RetentionDispatchRepository {
+    return new RetentionDispatchRepository(this.orm.em.fork());
   }
 
   /** Doubling per attempt, capped, with ±20 % jitter so rows that failed together do not retry together. */

@@ -7,6 +7,7 @@ import { email, parseOrThrow, text, uuid } from '@boomerang/validation';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { RuleSyncInput } from '@boomerang/workflows';
 import { z } from 'zod';
+import { RetentionRuleRepository } from './retention-rule.repository.js';
 
 /** The longest window a rule may have (ten years, as `windowDays`); `P5000W` is refused, not stored. */
 const MAX_WINDOW_SECONDS = 3_650 * 86_400;
@@ -113,7 +114,7 @@ export class RulesService {
   }
 
   async get(em: EntityManager, storeId: string, ruleId: string): Promise<RetentionRule> {
-    const rule = /^[0-9a-f-]{36}$/i.test(ruleId) ? await em.findOne(RetentionRuleSchema, { id: ruleId, storeId }) : null;
+    const rule = /^[0-9a-f-]{36}$/i.test(ruleId) ? await new RetentionRuleRepository(em).find(storeId, ruleId) : null;
     if (!rule || rule.status === 'deleted') throw new NotFoundError('rule', ruleId);
     return rule;
   }
@@ -143,11 +144,7 @@ export class RulesService {
     });
     await em.flush();
     if (windowChanged) {
-      await em.execute(
-        `update retention_enrollment set next_send_at = last_purchase_at + make_interval(secs => ?), updated_at = now()
-         where rule_id = ? and state = 'armed'`,
-        [rule.windowSeconds, rule.id],
-      );
+      await new RetentionRuleRepository(em).rescheduleArmed(storeId, rule.id, rule.windowSeconds);
     }
     if (rule.status === 'draft') return rule;
     if (skusChanged) await this.sync(rule, 'refilter');
@@ -204,15 +201,15 @@ export class RulesService {
   }
 
   list(em: EntityManager, storeId: string): Promise<RetentionRule[]> {
-    return em.find(RetentionRuleSchema, { storeId, status: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc' } });
+    return new RetentionRuleRepository(em).list(storeId);
   }
 
-  byIds(em: EntityManager, ids: string[]): Promise<RetentionRule[]> {
-    return em.find(RetentionRuleSchema, { id: { $in: ids } });
+  byIds(em: EntityManager, storeId: string, ids: string[]): Promise<RetentionRule[]> {
+    return new RetentionRuleRepository(em).byIds(storeId, ids);
   }
 
   activeRules(em: EntityManager, storeId: string): Promise<RetentionRule[]> {
-    return em.find(RetentionRuleSchema, { storeId, status: 'active' });
+    return new RetentionRuleRepository(em).active(storeId);
   }
 
   private async sync(rule: RetentionRule, action: RuleSyncInput['action'], extra: Partial<RuleSyncInput> = {}): Promise<string | null> {

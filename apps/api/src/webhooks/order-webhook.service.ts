@@ -43,7 +43,7 @@ export class OrderWebhookService {
         },
       };
     });
-    await this.dispatcher.deliver(dispatchIds);
+    await this.dispatcher.deliver(store.id, dispatchIds);
     return receipt;
   }
 }
