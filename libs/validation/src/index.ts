@@ -1,4 +1,5 @@
 export * from './email.js';
+export * from './environment.js';
 export * from './ids.js';
 export * from './instant.js';
 export * from './json-guard.js';

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * What every app's configuration parser shares: the variable schemas, the production secret rule, and one error that
+ * names every bad variable (never a value: some carry passwords).
+ */
+
+/** The exit code of a process that refuses its configuration (sysexits' EX_CONFIG): `npm start` does not restart it. */
+export const CONFIG_EXIT_CODE = 78;
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(app: string, issues: ConfigIssue[]) {
+    super(`${app}: invalid configuration\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** An empty variable counts as unset, as in most shells' `VAR= cmd`. */
+export const envOptional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const envIntIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+export const envPort = envIntIn(0, 65_535);
+
+export const envHttpUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute http:// or https:// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+export const envPostgresUrl = z
+  .string({ error: 'is required (npm start sets it for you)' })
+  .refine(
+    (v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol) && new URL(v).hostname !== '',
+    'must be a postgres://user:password@host:port/database URL',
+  );
+
+export const envHostPort = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65_535, 'must be host:port with a port up to 65535');
+
+export const envTemporalNamespace = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name');
+
+const MIN_SECRET_LENGTH = 32;
+const MIN_SECRET_BITS = 128;
+
+/** Shannon entropy of the value's own characters times its length: catches `aaaa…` and `passwordpassword…`. */
+export function estimatedBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = [...value].length;
+  let perChar = 0;
+  for (const c of counts.values()) perChar -= (c / n) * Math.log2(c / n);
+  return perChar * n;
+}
+
+/** Why a secret is not fit for production, or null. Never includes the value. */
+export function weakSecret(value: string | undefined, devDefault?: string): string | null {
+  if (value === undefined) return 'is required when NODE_ENV=production';
+  if (devDefault !== undefined && value === devDefault) return 'is the public development default; set a secret of your own';
+  if ([...value].length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters when NODE_ENV=production`;
+  if (estimatedBits(value) < MIN_SECRET_BITS) {
+    return `is too predictable (about ${Math.round(estimatedBits(value))} bits; at least ${MIN_SECRET_BITS} required, e.g. openssl rand -hex 32)`;
+  }
+  return null;
+}
+
+/** The environment through `schema`, with every problem as a named issue; the caller adds its own, then throws. */
+export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): { values?: z.infer<T>; issues: ConfigIssue[] } {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return { values: parsed.data, issues: [] };
+  return { issues: parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), message: i.message })) };
+}
+
+/** For an app's `main.ts`: the config, or one message naming every bad variable and exit code 78 (no stack trace). */
+export function loadConfigOrExit<C>(load: () => C, warnings: () => string | null = () => null): C {
+  try {
+    const config = load();
+    const warning = warnings();
+    if (warning) console.warn(warning);
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(CONFIG_EXIT_CODE);
+  }
+}
