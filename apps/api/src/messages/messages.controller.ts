@@ -17,16 +17,12 @@ const logKindSchema = z.enum(LOG_KINDS, { error: `must be one of ${LOG_KINDS.joi
 // these (apps/api/test/openapi.spec.ts), since the repository's rows are untyped SQL results.
 /** An ISO-8601 instant in UTC, as `toISOString()` writes it. */
 const time = z.string().meta({ format: 'date-time' });
-const pendingItemSchema = z
-  .object({ ruleId: z.uuid(), ruleName: z.string(), customerId: z.uuid(), email: z.string(), lastPurchaseAt: time.nullable(), scheduledFor: time })
-  .meta({ id: 'PendingLogItem' });
-const sentItemSchema = z
-  .object({
+/** What every log row names: the rule and the customer. */
+const logRowSchema = z.object({ ruleId: z.uuid(), ruleName: z.string(), customerId: z.uuid(), email: z.string() });
+const pendingItemSchema = logRowSchema.extend({ lastPurchaseAt: time.nullable(), scheduledFor: time }).meta({ id: 'PendingLogItem' });
+const sentItemSchema = logRowSchema
+  .extend({
     messageId: z.uuid(),
-    ruleId: z.uuid(),
-    ruleName: z.string(),
-    customerId: z.uuid(),
-    email: z.string(),
     status: z.literal('sent'),
     subject: z.string().nullable(),
     transport: z.string().nullable(),
@@ -38,25 +34,17 @@ const sentItemSchema = z
     clicks: z.number().int(),
   })
   .meta({ id: 'SentLogItem' });
-const skippedItemSchema = z
-  .object({
+const skippedItemSchema = logRowSchema
+  .extend({
     messageId: z.uuid(),
-    ruleId: z.uuid(),
-    ruleName: z.string(),
-    customerId: z.uuid(),
-    email: z.string(),
     status: z.enum(['skipped', 'failed']),
     reason: z.string().nullable(),
     dueAt: time,
     at: time,
   })
   .meta({ id: 'SkippedLogItem' });
-const conversionItemSchema = z
-  .object({
-    ruleId: z.uuid(),
-    ruleName: z.string(),
-    customerId: z.uuid(),
-    email: z.string(),
+const conversionItemSchema = logRowSchema
+  .extend({
     orderId: z.uuid(),
     orderNumber: z.string().nullable(),
     revenue: z.number().meta({ description: 'In major units of `currency`' }),
