@@ -35,6 +35,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false: no in-process worker (a test runs the real worker binary itself). */
   worker?: boolean;
+  /** Prepares the fresh database before anything connects and returns the api's own DATABASE_URL (the fuzz suite gives the api its own role). */
+  apiDatabaseUrl?: (url: string) => Promise<string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -43,7 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [host, port] = env.address.split(':');
   const temporalProxy = new TcpProxy({ host: host!, port: Number(port) });
   const envVars = {
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.apiDatabaseUrl ? await options.apiDatabaseUrl(db.url) : db.url,
     TEMPORAL_ADDRESS: await temporalProxy.up(),
     ADMIN_API_KEY: ADMIN_KEY,
     API_PORT: '0',
