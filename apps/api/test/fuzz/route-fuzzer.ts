@@ -295,12 +295,17 @@ export function describeCase(c: FuzzCase): string {
   return `${c.method} ${path} headers=${JSON.stringify(c.headers).slice(0, 300)} body[${c.bodyKind.slice(0, 80)}]=${preview(c.body)}`;
 }
 
-/** Whether a 400's issues name the mutated field (the same field, one inside it, or the object holding it). */
-function namesField(issues: { field?: unknown }[], field: string, op: string): boolean {
+/**
+ * Whether a 400's issues name the mutated field: the same field, one inside it, or the object holding it; an
+ * issue about the whole body (`(body)` or ``) counts only if its message names the field (an unknown key).
+ */
+function namesField(issues: { field?: unknown; message?: unknown }[], field: string, op: string): boolean {
   const parent = (f: string) => f.split('.').slice(0, -1).join('.');
+  const last = field.split('.').at(-1) ?? field;
   return issues.some((i) => {
-    const f = String(i.field ?? '');
-    if (f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`) || (f === '' && !field.includes('.'))) return true;
+    const f = String(i.field ?? '') === '(body)' ? '' : String(i.field ?? '');
+    if (f === '') return String(i.message ?? '').includes(last);
+    if (f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`)) return true;
     // A removed field may be one of a pair (`window` or `windowDays`): naming its sibling names the problem.
     return op === 'remove' && parent(f) === parent(field);
   });
