@@ -62,7 +62,11 @@ describe('bad input gets a 4xx naming the problem and writes nothing', () => {
     const wrong = await postWebhook(stack, store.id, store.webhookSecret, raw, signWebhook('not-the-secret', raw));
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: 'invalid_signature' });
-    const missing = await fetch(`${stack.baseUrl}/api/v1/stores/${store.id}/webhooks/orders`, { method: 'POST', body: raw });
+    const missing = await fetch(`${stack.baseUrl}/api/v1/stores/${store.id}/webhooks/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    });
     expect(missing.status).toBe(401);
     expect((await missing.json()).message).toMatch(/missing x-boomerang-signature/);
   });

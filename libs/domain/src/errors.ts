@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'unauthorized'
   | 'invalid_signature'
   | 'conflict'
-  | 'payload_too_large';
+  | 'payload_too_large'
+  | 'unsupported_media_type';
 
 export interface FieldIssue {
   field: string;

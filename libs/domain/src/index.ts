@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './order.js';
 export * from './rule.js';
 export * from './sending-hours.js';
+export * from './money.js';

@@ -1,3 +1,4 @@
+import { fromMinorUnits } from '@boomerang/domain';
 import type { EmailTransport, OutgoingEmail, ProductVariables, RenderContext, StoreVariables, TemplateCompiler } from '@boomerang/email';
 import { addOpenPixel, NO_PRODUCT, renderMessage, rewriteLinks } from '@boomerang/email';
 import { OrderSchema, type Customer, type EntityManager, type Order, type RetentionRule, type Store } from '@boomerang/persistence';
@@ -111,7 +112,7 @@ function productVariables(order: Order | null, storeUrl: string | null): Product
       sku: line.sku,
       name: line.name ?? line.sku,
       quantity: line.quantity,
-      price: money.format(line.priceCents / 100),
+      price: money.format(fromMinorUnits(line.priceCents, order.currency)),
       imageUrl: typeof extra.imageUrl === 'string' ? extra.imageUrl : null,
       url,
       reorderUrl: url ?? (storeUrl ? `${storeUrl.replace(/\/$/, '')}/search?q=${encodeURIComponent(line.sku)}` : null),

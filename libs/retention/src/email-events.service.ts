@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { NotFoundError } from '@boomerang/domain';
 import { MessageSchema, type EntityManager, type Message } from '@boomerang/persistence';
-import { parseOrThrow } from '@boomerang/stores';
+import { assertSafeJson, instant, isUuid, parseOrThrow, text } from '@boomerang/validation';
 import { z } from 'zod';
 
-const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 timestamp');
+/** Postmark's timestamps (`2019-11-05T16:33:54.9070259-05:00`), from 2000 to a day of clock skew ahead. */
+const timestamp = instant();
 const common = {
-  MessageID: z.string().min(1, 'must not be empty'),
+  MessageID: text(255),
   Metadata: z.record(z.string(), z.unknown()).optional(),
 };
 
@@ -16,22 +17,22 @@ const postmarkEventSchema = z.discriminatedUnion(
   [
     z.looseObject({ RecordType: z.literal('Delivery'), ...common, DeliveredAt: timestamp }),
     z.looseObject({ RecordType: z.literal('Open'), ...common, ReceivedAt: timestamp }),
-    z.looseObject({ RecordType: z.literal('Click'), ...common, ReceivedAt: timestamp, OriginalLink: z.string().min(1) }),
+    z.looseObject({ RecordType: z.literal('Click'), ...common, ReceivedAt: timestamp, OriginalLink: text(8_192) }),
     z.looseObject({
       RecordType: z.literal('Bounce'),
       ...common,
-      ID: z.union([z.number(), z.string()]),
-      Type: z.string().min(1),
+      ID: z.union([z.number().int(), text(255)]),
+      Type: text(100),
       BouncedAt: timestamp,
       Inactive: z.boolean().optional(),
     }),
-    z.looseObject({ RecordType: z.literal('SpamComplaint'), ...common, ID: z.union([z.number(), z.string()]), BouncedAt: timestamp }),
+    z.looseObject({ RecordType: z.literal('SpamComplaint'), ...common, ID: z.union([z.number().int(), text(255)]), BouncedAt: timestamp }),
     z.looseObject({
       RecordType: z.literal('SubscriptionChange'),
       ...common,
       ChangedAt: timestamp,
       SuppressSending: z.boolean(),
-      SuppressionReason: z.string().nullish(),
+      SuppressionReason: text(100, { min: 0 }).nullish(),
     }),
   ],
   { error: 'must be one of Delivery, Open, Click, Bounce, SpamComplaint, SubscriptionChange' },
@@ -59,6 +60,7 @@ export class EmailEventsService {
 
   /** Throws ValidationError naming the bad field; an event for a message we do not know is ignored (200 to Postmark). */
   async recordPostmark(em: EntityManager, body: unknown): Promise<EventOutcome> {
+    assertSafeJson(body);
     const event = parseOrThrow(postmarkEventSchema, body);
     const fork = em.fork();
     const message = await this.findMessage(fork, event);
@@ -132,7 +134,8 @@ export class EmailEventsService {
 
   private async findMessage(em: EntityManager, event: PostmarkEvent): Promise<Message | null> {
     const metadataId = event.Metadata?.messageId;
-    if (typeof metadataId === 'string' && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+    // A messageId that is not a UUID is not ours: look the message up by Postmark's id instead.
+    if (isUuid(metadataId)) {
       const byMetadata = await em.findOne(MessageSchema, { id: metadataId });
       if (byMetadata) return byMetadata;
     }

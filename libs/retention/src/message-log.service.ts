@@ -1,7 +1,30 @@
-import { NotFoundError, ValidationError } from '@boomerang/domain';
+import { fromMinorUnits, isCurrency, NotFoundError, ValidationError } from '@boomerang/domain';
 import { OutboxEmailSchema, type EntityManager, type OutboxEmail } from '@boomerang/persistence';
+import { filterInstant, instant, isUuid, text, uuid } from '@boomerang/validation';
+import { z } from 'zod';
 
-export type LogKind = 'pending' | 'sent' | 'skipped' | 'conversions';
+export const LOG_KINDS = ['pending', 'sent', 'skipped', 'conversions'] as const;
+export type LogKind = (typeof LOG_KINDS)[number];
+
+const limit = z.coerce
+  .number({ error: 'must be a whole number from 1 to 1000' })
+  .int('must be a whole number from 1 to 1000')
+  .min(1, 'must be a whole number from 1 to 1000')
+  .max(1000, 'must be a whole number from 1 to 1000');
+
+/** A log's query string: `from`/`to` (ISO dates in a sane range), `ruleId`, `limit`, and the `cursor` a page returned. */
+export const logQuerySchema = z.object({
+  ruleId: uuid().optional(),
+  from: filterInstant().optional(),
+  to: filterInstant().optional(),
+  cursor: text(200)
+    .refine((c) => decodeCursorOrNull(c) !== null, 'is not a cursor this API returned')
+    .optional(),
+  limit: limit.default(100),
+});
+
+export const statsQuerySchema = z.object({ ruleId: uuid().optional() });
+export const outboxQuerySchema = z.object({ limit: limit.default(100) });
 
 export interface LogQuery {
   ruleId?: string;
@@ -99,7 +122,7 @@ const SPECS: Record<LogKind, LogSpec> = {
       email: r.email,
       orderId: r.order_id,
       orderNumber: r.external_id,
-      revenue: Number(r.revenue_cents) / 100,
+      revenue: isCurrency(String(r.currency)) ? fromMinorUnits(Number(r.revenue_cents), String(r.currency)) : Number(r.revenue_cents) / 100,
       currency: r.currency,
       messageId: r.message_id,
       messageSubject: r.subject,
@@ -170,9 +193,17 @@ export class MessageLogService {
          (select count(*) from message where store_id = ?${byRule} and status in ('skipped', 'failed')) as skipped,
          (select coalesce(sum(open_count), 0) from message where store_id = ?${byRule}) as opens,
          (select coalesce(sum(click_count), 0) from message where store_id = ?${byRule}) as clicks,
-         (select count(*) from conversion where store_id = ?${byRule}) as conversions,
-         (select coalesce(sum(revenue_cents), 0) from conversion where store_id = ?${byRule}) as revenue_cents`,
-      [...p(), ...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
+         (select count(*) from conversion where store_id = ?${byRule}) as conversions`,
+      [...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
+    );
+    // Revenue is kept in each order currency's minor units (JPY has none, BHD three).
+    const revenueRows = await em.execute<{ currency: string; minor: string }[]>(
+      `select currency, sum(revenue_cents) as minor from conversion where store_id = ?${byRule} group by currency`,
+      p(),
+    );
+    const revenue = revenueRows.reduce(
+      (sum, r) => sum + (isCurrency(r.currency) ? fromMinorUnits(Number(r.minor), r.currency) : Number(r.minor) / 100),
+      0,
     );
     const weekly = await em.execute<{ week: Date; sent: string }[]>(
       `select w.week, count(m.id) as sent
@@ -189,7 +220,7 @@ export class MessageLogService {
       opens: Number(counts!.opens),
       clicks: Number(counts!.clicks),
       conversions: Number(counts!.conversions),
-      revenue: Number(counts!.revenue_cents) / 100,
+      revenue: Math.round(revenue * 1000) / 1000,
       weekly: weekly.map((w) => ({ weekStart: new Date(`${String(iso(w.week)).slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), sent: Number(w.sent) })),
     };
   }
@@ -199,7 +230,7 @@ export class MessageLogService {
   }
 
   async outboxEmail(em: EntityManager, storeId: string, id: string): Promise<OutboxEmail> {
-    const email = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(OutboxEmailSchema, { id, storeId }) : null;
+    const email = isUuid(id) ? await em.findOne(OutboxEmailSchema, { id, storeId }) : null;
     if (!email) throw new NotFoundError('outbox email', id);
     return email;
   }
@@ -209,14 +240,25 @@ function encodeCursor(time: string, id: string): string {
   return Buffer.from(JSON.stringify([time, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+const cursorTime = instant({ maxAheadMs: 100 * 365 * 86_400_000 });
+
+/** A cursor is `[ISO time, row uuid]`, base64url: both checked, so nothing unparseable reaches SQL. */
+function decodeCursorOrNull(cursor: string): [string, string] | null {
+  if (cursor.length > 200) return null;
   try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(time)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return [time, id];
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [time, id] = value as unknown[];
+    return cursorTime.safeParse(time).success && isUuid(id) ? [time as string, id] : null;
   } catch {
-    throw ValidationError.field('cursor', 'is not a cursor this API returned');
+    return null;
   }
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  const decoded = decodeCursorOrNull(cursor);
+  if (!decoded) throw ValidationError.field('cursor', 'is not a cursor this API returned');
+  return decoded;
 }
 
 function iso(value: unknown): string | null {

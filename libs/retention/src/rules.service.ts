@@ -1,22 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, isEmail, NotFoundError, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
+import { DomainError, NotFoundError, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
 import { CustomerSchema, RetentionRuleSchema, StoreSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
 import type { TemplateCompiler } from '@boomerang/email';
-import { missingCanSpamFields, parseOrThrow } from '@boomerang/stores';
+import { missingCanSpamFields } from '@boomerang/stores';
+import { email, parseOrThrow, text, uuid } from '@boomerang/validation';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { RuleSyncInput } from '@boomerang/workflows';
 import { z } from 'zod';
 
+/** The longest window a rule may have (ten years, as `windowDays`); `P5000W` is refused, not stored. */
+const MAX_WINDOW_SECONDS = 3_650 * 86_400;
+
+const windowDuration = text(32).superRefine((value, ctx) => {
+  let seconds: number;
+  try {
+    seconds = parseIsoDuration(value);
+  } catch {
+    return void ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO-8601 duration such as P30D or PT10S` });
+  }
+  if (seconds > MAX_WINDOW_SECONDS) ctx.addIssue({ code: 'custom', message: 'must be at most 3650 days (P3650D)' });
+});
+
 export const createRuleSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
+    name: text(200),
     status: z.enum(RULE_STATUSES.filter((s) => s !== 'deleted') as ['draft', 'active', 'paused']).default('draft'),
     sendingFilter: z.enum(SENDING_FILTERS, { error: `must be one of ${SENDING_FILTERS.join(', ')}` }).default('all'),
-    skus: z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(1_000).default([]),
+    skus: z.array(text(200)).max(1_000).default([]),
     windowDays: z.number().int().positive('must be a positive number of days').max(3_650).optional(),
-    window: z.string().optional(),
-    senderName: z.string().trim().min(1, 'must not be empty').max(200),
-    senderEmail: z.string().refine(isEmail, 'must be an email address'),
+    window: windowDuration.optional(),
+    senderName: text(200),
+    senderEmail: email(),
     subject: z.string().trim().min(1, 'must not be empty').max(998),
     bodyHtml: z.string().min(1, 'must not be empty').max(200_000),
     bodyText: z.string().max(200_000).nullish(),
@@ -33,7 +47,7 @@ export const activateRuleSchema = z
   .strict();
 
 export const testSendSchema = z
-  .object({ to: z.string().refine(isEmail, 'must be an email address'), customerId: z.uuid().optional() })
+  .object({ to: email(), customerId: uuid().optional() })
   .strict();
 
 export type BackfillChoice = z.infer<typeof activateRuleSchema>['backfill'];

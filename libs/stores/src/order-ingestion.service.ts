@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, normalizeEmail, type OrderStatus } from '@boomerang/domain';
+import { DomainError, normalizeEmail, toMinorUnits, type OrderStatus } from '@boomerang/domain';
 import { CustomerSchema, LockMode, OrderSchema, type Customer, type EntityManager, type Order, type Store } from '@boomerang/persistence';
 import { orderPayloadSchema } from './order-payload.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
-import { parseOrThrow } from './zod-issues.js';
+import { assertSafeJson, parseOrThrow } from '@boomerang/validation';
 
 export interface IngestedOrder {
   order: Order;
@@ -26,6 +26,7 @@ export class OrderIngestionService {
     } catch (err) {
       throw new DomainError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
     }
+    assertSafeJson(json);
     return parseOrThrow(orderPayloadSchema, json);
   }
 
@@ -39,7 +40,7 @@ export class OrderIngestionService {
       sku: l.sku,
       name: l.name ?? null,
       quantity: l.quantity,
-      priceCents: Math.round(l.price * 100),
+      priceCents: toMinorUnits(l.price, payload.currency),
     }));
 
     const existing = await em.findOne(OrderSchema, { storeId: store.id, externalId: payload.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -66,7 +67,7 @@ export class OrderIngestionService {
       customerId: customer.id,
       status: payload.status,
       currency: payload.currency,
-      totalCents: Math.round(payload.totals.total * 100),
+      totalCents: toMinorUnits(payload.totals.total, payload.currency),
       lines,
       sourceUpdatedAt,
       receivedAt: now,

@@ -28,3 +28,32 @@ describe('order payload', () => {
     }
   });
 });
+
+describe('order payload bounds (issue 10, defects 6 and 9)', () => {
+  const fieldsOf = (body: unknown) => {
+    const result = orderPayloadSchema.safeParse(body);
+    return result.success ? [] : result.error.issues.map((i) => i.path.join('.'));
+  };
+
+  it.each([
+    [{ id: 'x'.repeat(256) }, 'id'],
+    [{ id: 'a\u0000' }, 'id'],
+    [{ customer: { email: `${'a'.repeat(250)}@b.example` } }, 'customer.email'],
+    [{ customer: { email: 'a@b.example', firstName: '\ud800' } }, 'customer.firstName'],
+    [{ totals: { total: 1e17 } }, 'totals.total'],
+    [{ lineItems: [{ sku: 'S', quantity: 1, price: 1e308 }] }, 'lineItems.0.price'],
+    [{ createdAt: '0000-01-01T00:00:00Z' }, 'createdAt'],
+    [{ createdAt: '4000-01-01T00:00:00Z' }, 'createdAt'],
+    [{ updatedAt: '9999-12-31T23:59:59Z' }, 'updatedAt'],
+    [{ currency: 'ZZZ' }, 'currency'],
+    [{ currency: 'BTC' }, 'currency'],
+  ])('refuses %p', (overrides, field) => {
+    expect(fieldsOf({ ...valid, ...overrides })).toContain(field);
+  });
+
+  it('keeps amounts as exact decimals', () => {
+    const order = parseOrThrow(orderPayloadSchema, { ...valid, totals: { total: 1.005 }, lineItems: [{ sku: 'S', quantity: 1, price: '18.50' }] });
+    expect(order.totals.total).toBe('1.005');
+    expect(order.lineItems[0]!.price).toBe('18.50');
+  });
+});

@@ -1,40 +1,38 @@
-import { isEmail, ORDER_STATUSES } from '@boomerang/domain';
+import { ORDER_STATUSES } from '@boomerang/domain';
+import { currency, email, externalId, instant, money, text } from '@boomerang/validation';
 import { z } from 'zod';
 
-const money = z.number({ error: 'must be a number' }).finite().nonnegative();
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
-
-/** The generic cart's order webhook body; platform adapters map their payloads onto this. */
+/** The generic cart's order webhook body; platform adapters map their payloads onto this. Amounts stay exact decimals. */
 export const orderPayloadSchema = z.object({
-  id: z.union([z.string().min(1), z.number().int()]).transform(String),
+  id: externalId(255),
   status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` }),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO-4217 code').transform((c) => c.toUpperCase()),
+  currency: currency(),
   customer: z.object({
-    email: z.string().refine(isEmail, 'must be an email address'),
-    firstName: z.string().max(200).nullish(),
-    lastName: z.string().max(200).nullish(),
+    email: email(),
+    firstName: text(200, { min: 0 }).nullish(),
+    lastName: text(200, { min: 0 }).nullish(),
     registered: z.boolean().optional(),
     optedIn: z.boolean().optional(),
   }),
   lineItems: z
     .array(
       z.object({
-        sku: z.string().trim().min(1, 'must not be empty'),
-        name: z.string().max(500).nullish(),
-        quantity: z.number().int().positive(),
-        price: money,
+        sku: text(200),
+        name: text(500, { min: 0 }).nullish(),
+        quantity: z.number().int().positive().max(1_000_000),
+        price: money(),
       }),
     )
     .max(1_000),
   totals: z.object({
-    subtotal: money.optional(),
-    tax: money.optional(),
-    shipping: money.optional(),
-    discount: money.optional(),
-    total: money,
+    subtotal: money().optional(),
+    tax: money().optional(),
+    shipping: money().optional(),
+    discount: money().optional(),
+    total: money(),
   }),
-  createdAt: timestamp,
-  updatedAt: timestamp.optional(),
+  createdAt: instant(),
+  updatedAt: instant().optional(),
 });
 
 export type OrderPayload = z.infer<typeof orderPayloadSchema>;

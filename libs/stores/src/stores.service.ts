@@ -2,36 +2,40 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { NotFoundError, UnauthorizedError } from '@boomerang/domain';
 import { StoreSchema, type EntityManager, type Store } from '@boomerang/persistence';
 import { z } from 'zod';
-import { parseOrThrow } from './zod-issues.js';
+import { currency, httpUrl, isUuid, parseOrThrow, text, timeZone } from '@boomerang/validation';
 
-export const createStoreSchema = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  platform: z.enum(['generic', 'shopify', 'woocommerce', 'bigcommerce']).default('generic'),
-  timezone: z
-    .string()
-    .default('UTC')
-    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone'),
-});
+export const createStoreSchema = z
+  .object({
+    name: text(200),
+    platform: z.enum(['generic', 'shopify', 'woocommerce', 'bigcommerce']).default('generic'),
+    timezone: timeZone().default('UTC'),
+  })
+  .strict();
 
 const hour = z.number().int().min(0).max(23);
-const text = (max: number) => z.string().trim().max(max).nullable();
+/** An optional setting: null clears it. Columns are varchar(255), so no bound exceeds that. */
+const setting = (max: number) => text(max, { min: 0 }).nullable();
+
+/** `website` doubles as the storefront URL in emails (there is no column for it yet). */
+export const SOCIAL_NETWORKS = ['website', 'facebook', 'instagram', 'x', 'tiktok', 'youtube', 'pinterest', 'linkedin'] as const;
 
 /** Store settings, including the CAN-SPAM details every marketing footer needs. */
 export const updateStoreSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200),
-    timezone: createStoreSchema.shape.timezone.unwrap(),
-    currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO-4217 code').transform((c) => c.toUpperCase()),
-    companyName: text(200),
-    street: text(300),
-    city: text(120),
-    region: text(120),
-    postalCode: text(40),
-    country: text(120),
-    phone: text(60),
-    logoUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
-    socialLinks: z.record(z.enum(['facebook', 'instagram', 'x', 'tiktok', 'youtube', 'pinterest', 'linkedin']), z.url()),
-    sendingHours: z.object({ start: hour, end: hour }).nullable(),
+    name: text(200),
+    timezone: timeZone(),
+    currency: currency(),
+    companyName: setting(200),
+    street: setting(255),
+    city: setting(120),
+    region: setting(120),
+    postalCode: setting(40),
+    country: setting(120),
+    phone: setting(60),
+    logoUrl: httpUrl(255).nullable(),
+    /** Any subset of networks; merged into the stored links, and null removes one. */
+    socialLinks: z.partialRecord(z.enum(SOCIAL_NETWORKS, { error: `must be one of ${SOCIAL_NETWORKS.join(', ')}` }), httpUrl(2_048).nullable()),
+    sendingHours: z.object({ start: hour, end: hour }).strict().nullable(),
     smartSendingHours: z.number().int().min(0).max(168),
   })
   .partial()
@@ -56,6 +60,8 @@ export class StoresService {
       name: input.name,
       platform: input.platform,
       timezone: input.timezone,
+      // An object, not the column default's text '{}', so a new store answers `socialLinks: {}`.
+      socialLinks: {},
       apiKeyHash: hashApiKey(apiKey),
       webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
       createdAt: new Date(),
@@ -65,9 +71,10 @@ export class StoresService {
   }
 
   async update(em: EntityManager, store: Store, body: unknown): Promise<Store> {
-    const { sendingHours, ...rest } = parseOrThrow(updateStoreSchema, body);
+    const { sendingHours, socialLinks, ...rest } = parseOrThrow(updateStoreSchema, body);
     em.assign(store, {
       ...rest,
+      ...(socialLinks !== undefined && { socialLinks: mergeLinks(storedLinks(store.socialLinks), socialLinks) }),
       ...(sendingHours !== undefined && { sendingHourStart: sendingHours?.start ?? null, sendingHourEnd: sendingHours?.end ?? null }),
     });
     await em.flush();
@@ -79,7 +86,7 @@ export class StoresService {
   }
 
   async get(em: EntityManager, storeId: string): Promise<Store> {
-    const store = z.uuid().safeParse(storeId).success ? await em.findOne(StoreSchema, { id: storeId }) : null;
+    const store = isUuid(storeId) ? await em.findOne(StoreSchema, { id: storeId }) : null;
     if (!store) throw new NotFoundError('store', storeId);
     return store;
   }
@@ -91,4 +98,19 @@ export class StoresService {
     if (hashApiKey(apiKey) !== store.apiKeyHash) throw new UnauthorizedError('API key is not valid for this store');
     return store;
   }
+}
+
+/** The stored links as an object (rows created before the fix may hold the text '{}'). */
+export function storedLinks(value: unknown): Record<string, string> {
+  const links = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return links && typeof links === 'object' ? (links as Record<string, string>) : {};
+}
+
+function mergeLinks(current: Record<string, string>, patch: Partial<Record<string, string | null>>): Record<string, string> {
+  const merged = { ...current };
+  for (const [network, url] of Object.entries(patch)) {
+    if (url === null || url === undefined) delete merged[network];
+    else merged[network] = url;
+  }
+  return merged;
 }

@@ -10,9 +10,19 @@ const STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
 };
 
-/** The one place where domain errors become HTTP: `{ error: code, message, issues? }`. */
+/** `{ error: code, message, issues? }` with the code's status; also used by the body layer, which runs before Nest. */
+export function sendDomainError(res: Response, error: DomainError): void {
+  res.status(STATUS[error.code] ?? 400).json({
+    error: error.code,
+    message: error.message,
+    ...(error.issues.length ? { issues: error.issues } : {}),
+  });
+}
+
+/** The one place where domain errors become HTTP. */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -20,11 +30,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError) {
-      res.status(STATUS[exception.code]).json({
-        error: exception.code,
-        message: exception.message,
-        ...(exception.issues.length ? { issues: exception.issues } : {}),
-      });
+      sendDomainError(res, exception);
       return;
     }
     if (exception instanceof HttpException) {

@@ -1,34 +1,16 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ValidationError } from '@boomerang/domain';
 import { MikroORM } from '@boomerang/persistence';
-import { MessageLogService, type LogKind, type LogQuery } from '@boomerang/retention';
+import { LOG_KINDS, logQuerySchema, MessageLogService, outboxQuerySchema, statsQuerySchema, type LogKind } from '@boomerang/retention';
 import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
+import type { z } from 'zod';
+import { SchemaPipe } from '../common/input.pipe.js';
 import { openStore } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
-const LOG_KINDS: LogKind[] = ['pending', 'sent', 'skipped', 'conversions'];
-
-function dateOf(field: string, raw: string | undefined): Date | undefined {
-  if (raw === undefined) return undefined;
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw ValidationError.field(field, 'must be an ISO-8601 date or date-time');
-  return new Date(t);
-}
-
-function logQuery(q: Record<string, string | undefined>): LogQuery {
-  const ruleId = q.ruleId;
-  if (ruleId !== undefined && !/^[0-9a-f-]{36}$/i.test(ruleId)) throw ValidationError.field('ruleId', 'must be a rule id');
-  return { ruleId, from: dateOf('from', q.from), to: dateOf('to', q.to), cursor: q.cursor, limit: limitOf(q.limit) };
-}
-
-function limitOf(raw: string | undefined): number {
-  if (raw === undefined) return 100;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw ValidationError.field('limit', 'must be a whole number from 1 to 1000');
-  return n;
-}
+type LogQueryInput = z.infer<typeof logQuerySchema>;
 
 @Controller('api/v1/stores/:storeId')
 export class MessagesController {
@@ -45,34 +27,34 @@ export class MessagesController {
 
   /** Pending, sent, skipped and conversion logs: `from`/`to` (ISO dates), `ruleId`, `limit`, `cursor` from the last page. */
   @Get('logs/:kind')
-  async logs(@Req() req: Request, @Param('storeId') storeId: string, @Param('kind') kind: string, @Query() q: Record<string, string>) {
+  async logs(@Req() req: Request, @Param('storeId') storeId: string, @Param('kind') kind: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
     if (!LOG_KINDS.includes(kind as LogKind)) throw ValidationError.field('kind', `must be one of ${LOG_KINDS.join(', ')}`);
     const { em, store } = await this.open(req, storeId);
-    return this.log.log(em, kind as LogKind, store.id, logQuery(q));
+    return this.log.log(em, kind as LogKind, store.id, q);
   }
 
   @Get('stats')
-  async stats(@Req() req: Request, @Param('storeId') storeId: string, @Query('ruleId') ruleId?: string) {
+  async stats(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(statsQuerySchema)) q: z.infer<typeof statsQuerySchema>) {
     const { em, store } = await this.open(req, storeId);
-    return this.log.stats(em, store.id, logQuery({ ruleId }).ruleId);
+    return this.log.stats(em, store.id, q.ruleId);
   }
 
   @Get('messages/pending')
-  async pending(@Req() req: Request, @Param('storeId') storeId: string, @Query() q: Record<string, string>) {
+  async pending(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
-    return { pending: (await this.log.log(em, 'pending', store.id, logQuery(q))).items };
+    return { pending: (await this.log.log(em, 'pending', store.id, q)).items };
   }
 
   @Get('messages/sent')
-  async sent(@Req() req: Request, @Param('storeId') storeId: string, @Query() q: Record<string, string>) {
+  async sent(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(logQuerySchema)) q: LogQueryInput) {
     const { em, store } = await this.open(req, storeId);
-    return { sent: (await this.log.log(em, 'sent', store.id, logQuery(q))).items };
+    return { sent: (await this.log.log(em, 'sent', store.id, q)).items };
   }
 
   @Get('outbox')
-  async outbox(@Req() req: Request, @Param('storeId') storeId: string, @Query('limit') limit?: string) {
+  async outbox(@Req() req: Request, @Param('storeId') storeId: string, @Query(new SchemaPipe(outboxQuerySchema)) q: z.infer<typeof outboxQuerySchema>) {
     const { em, store } = await this.open(req, storeId);
-    const emails = await this.log.outbox(em, store.id, limitOf(limit));
+    const emails = await this.log.outbox(em, store.id, q.limit);
     return {
       emails: emails.map((e) => ({ id: e.id, messageId: e.messageId, to: e.toAddress, from: e.fromAddress, subject: e.subject, createdAt: e.createdAt })),
     };

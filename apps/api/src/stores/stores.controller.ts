@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { MikroORM, type Store } from '@boomerang/persistence';
-import { missingCanSpamFields, StoresService } from '@boomerang/stores';
+import { missingCanSpamFields, storedLinks, StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { openStore, requireAdmin } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
@@ -21,7 +21,7 @@ export function storeView(store: Store) {
     country: store.country ?? null,
     phone: store.phone ?? null,
     logoUrl: store.logoUrl ?? null,
-    socialLinks: store.socialLinks,
+    socialLinks: storedLinks(store.socialLinks),
     sendingHours: store.sendingHourStart == null || store.sendingHourEnd == null ? null : { start: store.sendingHourStart, end: store.sendingHourEnd },
     smartSendingHours: store.smartSendingHours,
     canSpamMissing: missingCanSpamFields(store),
