@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'invalid_signature'
   | 'conflict'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  /** Well-formed and allowed, but it cannot be done with what is stored (a template that cannot render). */
+  | 'unprocessable';
 
 export interface FieldIssue {
   field: string;

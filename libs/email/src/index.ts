@@ -7,4 +7,5 @@ export * from './render-message.js';
 export * from './starter-templates.js';
 export * from './template-compiler.js';
 export * from './template-errors.js';
+export * from './template-limits.js';
 export * from './template-variables.js';

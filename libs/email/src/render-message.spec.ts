@@ -44,6 +44,13 @@ describe('renderMessage', () => {
     expect(out.text).toContain('Unsubscribe: https://boomerang.example/api/v1/unsubscribe/TOKEN');
   });
 
+  it('keeps {{…}} tags where attributes go through CSS inlining', () => {
+    const bodyHtml = '<p><a {{#if store.url}}href="{{store.url}}"{{/if}} class="button">Shop</a><img {{#if store.logoUrl}}src="{{store.logoUrl}}"{{/if}}></p>';
+    const out = renderMessage(compiler, { subject: 'Hi', bodyHtml }, context);
+    expect(out.html).toMatch(/<a href="https:\/\/shop.example" +class="button" style="display: inline-block;/);
+    expect(out.html).toContain('<img src="https://shop.example/logo.png" >');
+  });
+
   it('fails loudly on a variable that does not exist instead of sending a blank', () => {
     expect(() => renderMessage(compiler, { subject: 'Hi {{customer.nickname}}', bodyHtml: '<p>x</p>' }, context)).toThrow(/nickname/);
   });

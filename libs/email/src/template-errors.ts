@@ -8,6 +8,8 @@ export class TemplateRenderError extends Error {
   constructor(
     readonly reason: TemplateRenderFailure,
     message: string,
+    /** The template field that failed (`subject`, `bodyHtml`, `bodyText`), when known. */
+    readonly field?: 'subject' | 'bodyHtml' | 'bodyText',
   ) {
     super(message);
     this.name = 'TemplateRenderError';

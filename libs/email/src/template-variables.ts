@@ -5,7 +5,7 @@ type Node = hbs.AST.Node;
 type Path = hbs.AST.PathExpression;
 type Expr = hbs.AST.Expression;
 
-/** Accepts any member: the value of `{{#each}}` over an object, or `lookup`. */
+/** Accepts any member: what an already reported unknown variable stands for, so one mistake is reported once. */
 const ANY = Symbol('any');
 type Shape = VariableShape | typeof ANY;
 
@@ -17,21 +17,27 @@ interface Scope {
 export interface VariableIssue {
   message: string;
   line: number;
+  /** The template is within the language but over what one message may cost (a loop inside a loop). */
+  budget?: true;
 }
 
-const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
-const INLINE_HELPERS = new Set(['lookup', 'log']);
+/** The only helpers templates have (the compiler's environment has no others: no `log`, no `lookup`). */
+export const TEMPLATE_HELPERS = ['if', 'unless', 'each', 'with'] as const;
+const BLOCK_HELPERS = new Set<string>(TEMPLATE_HELPERS);
 
 /**
  * Walks a parsed template and names every variable or helper our render context does not have,
  * following the scopes `each`/`with` open, `../` and `@root`, so `{{customer.nickname}}` is caught on save
- * instead of failing the send weeks later.
+ * instead of failing the send weeks later. Iteration does not nest (`{{#each}}` inside `{{#each}}` multiplies the
+ * work of one message by the size of each list), so a render costs at most one pass over one list per tag.
  */
 export function unknownVariables(ast: hbs.AST.Program, root: VariableShape = TEMPLATE_VARIABLES): VariableIssue[] {
   const issues: VariableIssue[] = [];
   const scopes: Scope[] = [{ shape: root, blockParams: new Map() }];
+  let iterating = 0;
 
-  const report = (node: Node, message: string) => issues.push({ message, line: node.loc?.start.line ?? 0 });
+  const report = (node: Node, message: string, budget?: true) =>
+    issues.push({ message, line: node.loc?.start.line ?? 0, ...(budget && { budget }) });
 
   function member(shape: Shape, part: string): Shape | null {
     if (shape === ANY) return ANY;
@@ -83,7 +89,8 @@ export function unknownVariables(ast: hbs.AST.Program, root: VariableShape = TEM
   }
 
   function call(node: Node, name: string, params: Expr[], hash: hbs.AST.Hash | undefined) {
-    if (!INLINE_HELPERS.has(name) && !BLOCK_HELPERS.has(name)) report(node, `unknown helper "${name}"`);
+    if (BLOCK_HELPERS.has(name)) report(node, `"${name}" only opens a block: {{#${name} …}}…{{/${name}}}`);
+    else report(node, `unknown helper "${name}"`);
     params.forEach(expression);
     hash?.pairs.forEach((pair) => expression(pair.value));
   }
@@ -100,6 +107,14 @@ export function unknownVariables(ast: hbs.AST.Program, root: VariableShape = TEM
     if (pushed) scopes.pop();
   }
 
+  /** The body of a block that runs once per element of a list. */
+  function iteration(node: Node, p: hbs.AST.Program | undefined, element: Shape) {
+    if (iterating) report(node, 'a loop over a list inside another loop is not allowed: use one {{#each}} at a time', true);
+    iterating++;
+    program(p, element, element);
+    iterating--;
+  }
+
   function statement(node: hbs.AST.Statement) {
     switch (node.type) {
       case 'MustacheStatement': {
@@ -113,18 +128,20 @@ export function unknownVariables(ast: hbs.AST.Program, root: VariableShape = TEM
         const b = node as hbs.AST.BlockStatement;
         const name = (b.path as Path).original;
         if (!BLOCK_HELPERS.has(name)) {
-          if (b.params.length) report(b, `unknown helper "${name}"`);
+          if (b.params.length || b.hash?.pairs.length) report(b, `unknown helper "${name}"`);
+          // `{{#products}}…{{/products}}` runs once per product, like `{{#each}}`.
           const shape = variable(b.path as Path) ?? ANY;
-          program(b.program, Array.isArray(shape) ? shape[0] : shape);
+          if (Array.isArray(shape)) iteration(b, b.program, shape[0]!);
+          else program(b.program, shape);
           program(b.inverse);
           return;
         }
+        if (b.params.length !== 1 || b.hash?.pairs.length) report(b, `{{#${name}}} needs exactly one value`);
         const target = b.params[0] ? expression(b.params[0]) : null;
-        if (!b.params[0]) report(b, `{{#${name}}} needs a value`);
         if (name === 'each') {
-          const element = target === null ? ANY : Array.isArray(target) ? target[0]! : target === 'leaf' ? null : ANY;
-          if (element === null) report(b, `{{#each ${(b.params[0] as Path).original}}} is not a list`);
-          program(b.program, element ?? ANY, element ?? ANY);
+          const element = target === null || target === ANY ? ANY : Array.isArray(target) ? target[0]! : null;
+          if (element === null) report(b, `{{#each ${(b.params[0] as Path).original ?? ''}}} is not a list`);
+          iteration(b, b.program, element ?? ANY);
         } else if (name === 'with') {
           program(b.program, target ?? ANY, target ?? ANY);
         } else {

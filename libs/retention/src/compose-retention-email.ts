@@ -1,6 +1,6 @@
 import { fromMinorUnits } from '@boomerang/domain';
 import type { EmailTransport, OutgoingEmail, ProductVariables, RenderContext, StoreVariables, TemplateCompiler } from '@boomerang/email';
-import { addOpenPixel, NO_PRODUCT, renderMessage, rewriteLinks } from '@boomerang/email';
+import { addOpenPixel, NO_PRODUCT, RENDER_CONTEXT_LIMITS, renderMessage, rewriteLinks } from '@boomerang/email';
 import { OrderSchema, type Customer, type EntityManager, type Order, type RetentionRule, type Store } from '@boomerang/persistence';
 import type { SendRetentionMessageInput } from '@boomerang/workflows';
 import type { UnsubscribeTokens } from './unsubscribe-token.js';
@@ -105,7 +105,8 @@ function moneyFormat(currency: string): Intl.NumberFormat {
 function productVariables(order: Order | null, storeUrl: string | null): ProductVariables[] {
   if (!order) return [];
   const money = moneyFormat(order.currency);
-  return order.lines.map((line) => {
+  // An order may have 1,000 lines; a message shows at most `maxProducts` of them (renderMessage cuts the rest anyway).
+  return order.lines.slice(0, RENDER_CONTEXT_LIMITS.maxProducts).map((line) => {
     const extra = line as unknown as { url?: unknown; imageUrl?: unknown };
     const url = typeof extra.url === 'string' ? extra.url : null;
     return {

@@ -50,6 +50,20 @@ export const testSendSchema = z
   .object({ to: email(), customerId: uuid().optional() })
   .strict();
 
+/**
+ * The worker's `TemplateRenderError`, as the test-send workflow's failure carries it (workflow → activity →
+ * application failure): a 422 naming the field, since the stored template cannot render.
+ */
+function templateFailure(err: unknown): DomainError | null {
+  for (let cause = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const failure = cause as { type?: unknown; message: string; details?: unknown[] };
+    if (failure.type !== 'TemplateRenderError') continue;
+    const field = (failure.details?.[0] as { field?: string } | undefined)?.field ?? 'bodyHtml';
+    return new DomainError('unprocessable', `the template cannot be rendered: ${failure.message}`, [{ field, message: failure.message }]);
+  }
+  return null;
+}
+
 export type BackfillChoice = z.infer<typeof activateRuleSchema>['backfill'];
 
 export class RulesService {
@@ -155,7 +169,11 @@ export class RulesService {
       throw ValidationError.field('customerId', 'is not a customer of this store');
     }
     if (!this.lifecycle) throw new DomainError('conflict', 'test sends need the worker');
-    return this.lifecycle.testSend({ storeId, ruleId: rule.id, to: input.to.trim(), customerId: input.customerId });
+    try {
+      return await this.lifecycle.testSend({ storeId, ruleId: rule.id, to: input.to.trim(), customerId: input.customerId });
+    } catch (err) {
+      throw templateFailure(err) ?? err;
+    }
   }
 
   /** Holds every pending send and keeps the schedules. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import { TemplateRenderError } from '@boomerang/email';
 import { CustomerSchema, OrderSchema, RetentionRuleSchema, StoreSchema } from '@boomerang/persistence';
 import type { TestSendActivities } from '@boomerang/workflows';
 import { composeRetentionEmail } from './compose-retention-email.js';
@@ -31,6 +32,12 @@ export function createTestSendActivities(deps: RetentionActivityDeps): TestSendA
             dueAt: new Date().toISOString(),
             armedBy: { orderId: lastOrder?.id ?? randomUUID(), purchasedAt: (lastOrder?.placedAt ?? new Date()).toISOString() },
           },
+        }).catch((err: unknown) => {
+          // Rendering again renders the same way: fail the test send at once, with the reason, for the api to answer 422.
+          if (err instanceof TemplateRenderError) {
+            throw ApplicationFailure.nonRetryable(err.message, TemplateRenderError.name, { reason: err.reason, field: err.field ?? null });
+          }
+          throw err;
         });
         const receipt = await deps.transport.send({ ...email, to: input.to, subject: `[Test] ${email.subject}` }, tx);
         return {

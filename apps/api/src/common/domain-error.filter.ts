@@ -11,6 +11,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
 };
 
 /** `{ error: code, message, issues? }` with the code's status; also used by the body layer, which runs before Nest. */
