@@ -213,7 +213,9 @@ function setAt(value: unknown, path: Path, replacement: unknown, remove = false)
   if (remove) {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
-  } else parent[key] = replacement;
+  } else if (Array.isArray(parent)) parent[Number(key)] = replacement;
+  // An own property even for `__proto__`, so the JSON sent really carries that key.
+  else Object.defineProperty(parent, key, { value: replacement, enumerable: true, writable: true, configurable: true });
   return copy;
 }
 

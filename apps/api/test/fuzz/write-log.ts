@@ -15,7 +15,10 @@ export interface LoggedWrite {
   id: string;
   tbl: string;
   op: string;
+  /** The new row (an update: the changed columns and the row's id). */
   row: string;
+  /** When the writing transaction began (epoch ms): a write that began before a request was sent is not that request's. */
+  xactAt: number;
 }
 
 /**
@@ -34,7 +37,7 @@ export class WriteLog {
     // Roles are cluster-wide and suites may run side by side: create it once, never drop it.
     await client.query(`do $$ begin create role ${API_ROLE} login; exception when duplicate_object or unique_violation then null; end $$`);
     await client.query(`
-      create table fuzz_write_log (id bigserial primary key, tbl text not null, op text not null, row text, at timestamptz not null default now());
+      create table fuzz_write_log (id bigserial primary key, tbl text not null, op text not null, row text, xact_at timestamptz not null default now());
       create function fuzz_log_write() returns trigger language plpgsql as $f$
       declare
         ignored text[] := tg_argv;
@@ -43,7 +46,9 @@ export class WriteLog {
       begin
         if session_user <> '${API_ROLE}' then return null; end if;
         if tg_op = 'UPDATE' and (before - ignored) = (after - ignored) then return null; end if;
-        insert into fuzz_write_log (tbl, op, row) values (tg_table_name, tg_op, left(coalesce(after, before)::text, 300));
+        insert into fuzz_write_log (tbl, op, row) values (tg_table_name, tg_op, left(case when tg_op = 'UPDATE'
+          then (select jsonb_object_agg(key, value) from jsonb_each(after) where before -> key is distinct from value)::text || ' of ' || (after ->> 'id')
+          else coalesce(after, before)::text end, 300));
         return null;
       end $f$;`);
     const { rows } = await client.query<{ tablename: string }>(
@@ -70,7 +75,7 @@ export class WriteLog {
 
   /** Entries committed after `mark`, and the new mark. */
   async since(mark: string): Promise<{ writes: LoggedWrite[]; mark: string }> {
-    const { rows } = await this.client.query<LoggedWrite>('select id::text as id, tbl, op, row from fuzz_write_log where id > $1 order by id', [mark]);
+    const { rows } = await this.client.query<LoggedWrite>('select id::text as id, tbl, op, row, (extract(epoch from xact_at) * 1000)::float8 as "xactAt" from fuzz_write_log where id > $1 order by id', [mark]);
     return { writes: rows, mark: rows.length ? rows[rows.length - 1]!.id : mark };
   }
 
