@@ -33,7 +33,7 @@ export const VALID_RULE = {
   senderName: 'Fuzz Shop',
   senderEmail: 'hello@fuzz.example',
   subject: 'Running low, {{customer.firstName}}?',
-  bodyHtml: '<p>Hi {{customer.firstName}}, {{#each products}}<a href="{{url}}">{{name}}</a>{{/each}} from {{store.name}}</p>',
+  bodyHtml: '<p>Hi {{customer.firstName}}, {{#each products}}<a href="{{url}}">{{name}}</a>{{/each}} from <a href="https://shop.example/reorder">{{store.name}}</a></p>',
   attributionWindowDays: 5,
 };
 
