@@ -233,13 +233,18 @@ export function mutationOf(seed: unknown): fc.Arbitrary<Mutation> {
   return fc.constantFrom(...paths).chain((path) => {
     const field = path.join('.');
     const current = getAt(seed, path);
+    const parent = getAt(seed, path.slice(0, -1));
     const ops: fc.Arbitrary<Mutation>[] = [
       hostileValue.map((v) => ({ body: setAt(seed, path, v), field, op: 'replace' })),
       fc.constant({ body: setAt(seed, path, undefined, true), field, op: 'remove' }),
-      fc
-        .tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'extra', ''), fc.string({ maxLength: 8 })), hostileValue)
-        .map(([k, v]) => ({ body: setAt(seed, [...path.slice(0, -1), k], v), field: [...path.slice(0, -1), k].join('.'), op: 'add' })),
     ];
+    // An unknown key beside the field (objects only: an array has no keys to add).
+    if (parent && typeof parent === 'object' && !Array.isArray(parent))
+      ops.push(
+        fc
+          .tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'extra', ''), fc.string({ maxLength: 8 })), hostileValue)
+          .map(([k, v]) => ({ body: setAt(seed, [...path.slice(0, -1), k], v), field: [...path.slice(0, -1), k].join('.'), op: 'add' })),
+      );
     if (typeof current === 'string') ops.push(tweakString(current).map((v) => ({ body: setAt(seed, path, v), field, op: 'tweak' })));
     if (typeof current === 'number')
       ops.push(
