@@ -100,6 +100,7 @@ describe('fuzz: every route, every input', () => {
         ...lines,
         `  total: ${reports.reduce((n, r) => n + r.cases, 0)} cases, ${reports.reduce((n, r) => n + r.fiveXX, 0)} 5xx, ${reports.reduce((n, r) => n + r.failureCount, 0)} failed checks`,
         `  health while fuzzing: ${health.samples} samples, p50 ${health.p50} ms, p99 ${health.p99} ms, max ${health.max} ms, ${poller.errors.length} errors`,
+        ...reports.flatMap((r) => r.notes.map((n) => `  note [${r.route}] ${n}`)),
         ...(failures.length ? ['failures (up to 3 of each kind per route):', ...failures.map((f) => `  [${f.route}] ${f.kind}: ${f.detail}\n      ${f.request}`)] : []),
       ].join('\n'),
     );
