@@ -36,6 +36,9 @@ export class WriteLog {
     await client.connect();
     // Roles are cluster-wide and suites may run side by side: create it once, never drop it.
     await client.query(`do $$ begin create role ${API_ROLE} login; exception when duplicate_object or unique_violation then null; end $$`);
+    const url = new URL(databaseUrl);
+    // A server that asks for passwords gets the test server's own, so the role logs in wherever postgres does.
+    if (url.password) await client.query(`alter role ${API_ROLE} password ${client.escapeLiteral(decodeURIComponent(url.password))}`);
     await client.query(`
       create table fuzz_write_log (id bigserial primary key, tbl text not null, op text not null, row text, xact_at timestamptz not null default now());
       create function fuzz_log_write() returns trigger language plpgsql as $f$
@@ -61,9 +64,7 @@ export class WriteLog {
     await client.query(`grant usage on schema public to ${API_ROLE}`);
     await client.query(`grant all on all tables in schema public to ${API_ROLE}`);
     await client.query(`grant all on all sequences in schema public to ${API_ROLE}`);
-    const url = new URL(databaseUrl);
     url.username = API_ROLE;
-    url.password = '';
     return { log: new WriteLog(client), apiDatabaseUrl: url.toString() };
   }
 
