@@ -92,6 +92,9 @@ export const SPECIAL_STRINGS = [
   '{{#each products}}{{#each @root.products}}x{{/each}}{{/each}}',
   `${'<div>'.repeat(5000)}x${'</div>'.repeat(5000)}`,
   `${'{{#if customer.firstName}}'.repeat(300)}x${'{{/if}}'.repeat(300)}`,
+  // Issue 10's defect 1: validating it took 10.8 s on the api's event loop.
+  `${'{{#if customer.firstName}}'.repeat(5000)}x${'{{/if}}'.repeat(5000)}`,
+  `<p title="${'<a '.repeat(32_000)}">x</p>`,
   `<p title="${'<a '.repeat(3000)}">x</p>`,
   '<script>alert(1)</script>',
   'javascript:alert(1)',
