@@ -13,11 +13,12 @@ export async function createApiApp(config: ApiConfig, options: { logger?: false 
     bodyParser: false,
     ...(options.logger === false ? { logger: false } : {}),
   });
+  // CORS first, so a browser can read the guard's 4xx answers too.
+  app.enableCors();
   // Every request passes one input layer (path, query, body) before any route sees it.
   app.use(requestGuard());
   app.useGlobalPipes(new IdParamsPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
-  app.enableCors();
   return app;
 }

@@ -330,6 +330,14 @@ describe('one validation layer: every input bounded, a 4xx naming the field, not
       expect(next.status).toBe(200);
     });
 
+    it('accepts a JSON body after a byte order mark, and answers guard errors with CORS headers', async () => {
+      const res = await send('PATCH', `/api/v1/stores/${store.id}`, '\uFEFF{"phone":"+1 555 0100"}');
+      expect(res).toMatchObject({ status: 200, body: { phone: '+1 555 0100' } });
+      const refused = await fetch(`${stack.baseUrl}/api/v1/stores`, { method: 'POST', headers: { origin: 'https://dash.example', 'content-type': 'text/plain' }, body: 'x' });
+      expect(refused.status).toBe(415);
+      expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
     it('accepts one-click unsubscribe form posts without a JSON content type', async () => {
       const res = await fetch(`${stack.baseUrl}/api/v1/unsubscribe/not-a-token`, {
         method: 'POST',

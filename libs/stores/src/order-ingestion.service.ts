@@ -22,7 +22,7 @@ export class OrderIngestionService {
     verifyWebhookSignature(store.webhookSecret, rawBody, signature);
     let json: unknown;
     try {
-      json = JSON.parse(rawBody.toString('utf8'));
+      json = JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, ''));
     } catch (err) {
       throw new DomainError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
     }

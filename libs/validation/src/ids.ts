@@ -13,6 +13,6 @@ export const uuid = () => z.string({ error: 'must be a string' }).max(36, 'must 
 
 /** An id another system gave (an order number): at most `max` characters; an integer is accepted and kept as text. */
 export const externalId = (max = 255) =>
-  z.union([text(max, { trim: false }), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)], {
+  z.union([text(max, { trim: false }), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).transform(String)], {
     error: `must be a string of at most ${max} characters or a whole number`,
   });

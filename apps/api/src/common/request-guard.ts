@@ -64,7 +64,8 @@ function parseJson(body: Buffer): unknown {
   if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    // A UTF-8 byte order mark is legal before JSON text (RFC 8259 lets parsers ignore it).
+    json = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new DomainError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
   }
