@@ -82,7 +82,10 @@ describe('fuzz: every route, every input', () => {
       for (const route of routes) {
         const rule = await api(stack, 'POST', `/api/v1/stores/${tenant.id}/rules`, { ...VALID_RULE, name: `for ${routeName(route)}`.slice(0, 200) });
         if (rule.status !== 201) throw new Error(`could not create the route's rule: ${JSON.stringify(rule.body)}`);
-        reports.push(await fuzzRoute(route, { ...base, ruleId: rule.body.id }, log, { runs: RUNS, seed: routeSeed(route) }));
+        const report = await fuzzRoute(route, { ...base, ruleId: rule.body.id }, log, { runs: RUNS, seed: routeSeed(route) });
+        reports.push(report);
+        // Progress as it happens (Jest holds console output until the test ends; a long run takes many minutes).
+        process.stderr.write(`fuzz: ${report.route}: ${report.cases} cases, ${report.fiveXX} 5xx, ${report.failureCount} failed, ${report.ms} ms\n`);
         // The process is alive and serving after every route.
         const health = await fetch(`${stack.baseUrl}/api/v1/health`).catch((err: Error) => err);
         if (health instanceof Error || health.status !== 200) dead.push(`after ${routeName(route)}: ${health instanceof Error ? health.message : health.status}`);
