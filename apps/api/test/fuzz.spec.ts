@@ -1,6 +1,8 @@
 import { api, ADMIN_KEY, startStack, type Stack } from './harness.js';
 import { HealthPoller } from './fuzz/health-poller.js';
-import { caseArbitrary, fuzzRoute, type FuzzContext, type RouteReport } from './fuzz/route-fuzzer.js';
+import { nodePaths, toJson } from './fuzz/arbitraries.js';
+import { send } from './fuzz/http.js';
+import { caseArbitrary, caseFor, fuzzRoute, seedBodies, type FuzzContext, type RouteReport } from './fuzz/route-fuzzer.js';
 import { appRoutes, routeName, type AppRoute } from './fuzz/routes.js';
 import { createTenant, VALID_RULE, type Tenant } from './fuzz/tenant.js';
 import { WriteLog } from './fuzz/write-log.js';
@@ -118,4 +120,39 @@ describe('fuzz: every route, every input', () => {
     // Generous: a blocked event loop shows up as seconds, not as the tens of milliseconds of a busy test machine.
     expect(health.p99).toBeLessThan(1000);
   }, 60 * 60_000);
+
+  // Found by the 10,000-case run: zod 4.1.12 threw a TypeError (500) on an object with an own `constructor: null`
+  // inside a record (socialLinks, Postmark Metadata). Every object of every valid body, every such key, every time.
+  it('answers a 4xx or a 2xx, never a 5xx, when any object of a valid body has an own key named like a prototype member', async () => {
+    const routes = appRoutes(stack.app);
+    const target = new URL(stack.baseUrl);
+    const keys = ['constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    const values: unknown[] = [null, 1, 'x', {}, []];
+    const fiveXX: string[] = [];
+    let sent = 0;
+    for (const route of routes) {
+      const ctx: FuzzContext = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant, other, ruleId: tenant.ruleId };
+      for (const seed of seedBodies(route, ctx)) {
+        const objects = [[], ...nodePaths(seed)].filter((p) => {
+          const node = p.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], seed);
+          return node !== null && typeof node === 'object' && !Array.isArray(node);
+        });
+        for (const at of objects) {
+          for (const key of keys) {
+            for (const value of values) {
+              const body = structuredClone(seed) as Record<string, unknown>;
+              const node = at.reduce<Record<string, unknown>>((v, k) => v[k] as Record<string, unknown>, body);
+              Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+              const c = caseFor(route, ctx, Buffer.from(toJson(body)));
+              const res = await send(target, c);
+              sent++;
+              if (res.status >= 500) fiveXX.push(`${routeName(route)} ${[...at, key].join('.')}=${JSON.stringify(value)} → ${res.status}`);
+            }
+          }
+        }
+      }
+    }
+    console.log(`prototype-named keys: ${sent} requests, ${fiveXX.length} 5xx`);
+    expect(fiveXX).toEqual([]);
+  }, 10 * 60_000);
 });

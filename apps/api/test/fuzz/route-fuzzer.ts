@@ -291,6 +291,24 @@ export function caseArbitrary(route: AppRoute, ctx: FuzzContext): fc.Arbitrary<F
     });
 }
 
+/** A valid request for `route` (the store's own ids, its key or signature) carrying `body`. */
+export function caseFor(route: AppRoute, ctx: FuzzContext, body: Buffer): FuzzCase {
+  const own: Record<string, string> = {
+    storeId: ctx.tenant.id,
+    ruleId: ctx.ruleId,
+    emailId: ctx.tenant.emailId,
+    kind: 'sent',
+    index: '0',
+    file: `${ctx.tenant.trackingToken}.gif`,
+    token: route.path.includes('/unsubscribe/') ? ctx.tenant.unsubscribeToken : ctx.tenant.trackingToken,
+  };
+  const params = Object.fromEntries(route.params.map((p) => [p, pct(own[p] ?? ctx.tenant.id)]));
+  const headers: Record<string, string> = { authorization: `Bearer ${ctx.tenant.apiKey}`, 'content-type': 'application/json' };
+  if (/\/webhooks\/orders$/.test(route.path)) headers['x-boomerang-signature'] = signWebhook(ctx.tenant.webhookSecret, body);
+  if (/\/webhooks\/postmark$/.test(route.path)) headers['x-postmark-webhook-secret'] = ctx.postmarkSecret;
+  return { method: route.method, path: fillPath(route, params), headers, body, bodyKind: 'prototype-named key' };
+}
+
 function preview(buf: Buffer | undefined, max = 400): string {
   if (!buf) return '(no body)';
   const text = buf.toString('utf8');
