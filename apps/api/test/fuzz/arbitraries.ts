@@ -229,8 +229,12 @@ export interface Mutation {
   op: string;
 }
 
-/** One field of a valid body changed at a time (replaced, tweaked, removed, or an unknown sibling added), so validation is exercised past the first field. */
-export function mutationOf(seed: unknown): fc.Arbitrary<Mutation> {
+/**
+ * One field of a valid body changed at a time (replaced, tweaked, removed, or an unknown sibling added), so validation
+ * is exercised past the first field. A replacement that is a valid value of some field of the route's seeds (`Bounce`
+ * for a RecordType) is `replace-valid`: the body may then be another valid variant whose own fields are missing.
+ */
+export function mutationOf(seed: unknown, valid: Set<string> = new Set()): fc.Arbitrary<Mutation> {
   const paths = nodePaths(seed);
   if (!paths.length) return fc.constant({ body: seed, field: '', op: 'seed' });
   return fc.constantFrom(...paths).chain((path) => {
@@ -238,7 +242,7 @@ export function mutationOf(seed: unknown): fc.Arbitrary<Mutation> {
     const current = getAt(seed, path);
     const parent = getAt(seed, path.slice(0, -1));
     const ops: fc.Arbitrary<Mutation>[] = [
-      hostileValue.map((v) => ({ body: setAt(seed, path, v), field, op: 'replace' })),
+      hostileValue.map((v) => ({ body: setAt(seed, path, v), field, op: typeof v === 'string' && valid.has(v) ? 'replace-valid' : 'replace' })),
       fc.constant({ body: setAt(seed, path, undefined, true), field, op: 'remove' }),
     ];
     // An unknown key beside the field (objects only: an array has no keys to add).

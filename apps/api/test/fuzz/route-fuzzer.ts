@@ -8,6 +8,7 @@ import {
   forgedCursor,
   hostileString,
   mutationOf,
+  nodePaths,
   pct,
   QUERY_KEYS,
   RAW_BODIES,
@@ -191,6 +192,7 @@ interface BodyChoice {
 }
 
 function bodyArbitrary(seeds: unknown[]): fc.Arbitrary<BodyChoice> {
+  const validStrings = new Set(seeds.flatMap((s) => nodePaths(s).map((p) => p.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], s))).filter((v): v is string => typeof v === 'string'));
   const generic: fc.WeightedArbitrary<BodyChoice>[] = [
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => ({ bytes: Buffer.from(toJson(v)), kind: 'json' })) },
     {
@@ -211,7 +213,7 @@ function bodyArbitrary(seeds: unknown[]): fc.Arbitrary<BodyChoice> {
       weight: 10,
       arbitrary: fc
         .constantFrom(...seeds)
-        .chain((s) => mutationOf(s))
+        .chain((s) => mutationOf(s, validStrings))
         .map((m) => ({ bytes: Buffer.from(toJson(m.body)), kind: `mutation ${m.op} ${m.field}`, field: m.field, op: m.op })),
     },
   );
@@ -331,8 +333,9 @@ function namesField(issues: { field?: unknown; message?: unknown }[], field: str
     const f = String(i.field ?? '') === '(body)' ? '' : String(i.field ?? '');
     if (f === '') return String(i.message ?? '').includes(last);
     if (f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`)) return true;
-    // A removed field may be one of a pair (`window` or `windowDays`): naming its sibling names the problem.
-    return op === 'remove' && parent(f) === parent(field);
+    // A removed field may be one of a pair (`window` or `windowDays`): naming its sibling names the problem; a field
+    // given another valid value may select another variant, whose own fields are then named.
+    return (op === 'remove' && parent(f) === parent(field)) || op === 'replace-valid';
   });
 }
 
