@@ -38,6 +38,8 @@ export interface StackOptions {
   worker?: boolean;
   /** Extra Temporal dev server flags (see startTemporal). */
   temporalArgs?: string[];
+  /** Prepares the fresh database before anything connects and returns the api's own DATABASE_URL (the fuzz suite gives the api its own role). */
+  apiDatabaseUrl?: (url: string) => Promise<string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -46,7 +48,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [host, port] = env.address.split(':');
   const temporalProxy = new TcpProxy({ host: host!, port: Number(port) });
   const envVars = {
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.apiDatabaseUrl ? await options.apiDatabaseUrl(db.url) : db.url,
     TEMPORAL_ADDRESS: await temporalProxy.up(),
     ADMIN_API_KEY: ADMIN_KEY,
     API_PORT: '0',
