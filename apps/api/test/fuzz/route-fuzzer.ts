@@ -96,6 +96,14 @@ export function paramArbitrary(route: AppRoute, name: string, ctx: FuzzContext):
       return idArb([tenant.emailId], otherIds);
     case 'kind':
       return fc.oneof({ weight: 4, arbitrary: fc.constantFrom('pending', 'sent', 'skipped', 'conversions') }, { weight: 1, arbitrary: hostileString });
+    case 'id':
+      // A dead letter's id (a positive whole number): the store's own, another store's, out-of-range and hostile ones.
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(tenant.deadLetterId, other.deadLetterId) },
+        { weight: 2, arbitrary: fc.constantFrom('0', '-1', '01', '1e3', '0x1', '1.5', '9007199254740993', '99999999999999999999999') },
+        { weight: 2, arbitrary: fc.bigInt({ min: 1n, max: 10n ** 15n }).map(String) },
+        { weight: 1, arbitrary: hostileString },
+      );
     case 'index':
       return fc.oneof(
         { weight: 4, arbitrary: fc.constant('0') },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UnsubscribeTokens } from '@boomerang/retention';
+import { UnsubscribeTokens } from '@boomerang/engagement';
 import { api, createReadyStore, eventually, order, postWebhook, type Stack } from '../harness.js';
 
 /** One store with real data in it: rules, an order, a customer, a sent message with its outbox email, and the tokens that name them. */
@@ -21,6 +21,8 @@ export interface Tenant {
   orderExternalId: string;
   messageId: string;
   emailId: string;
+  /** A parked retention dispatch (the store's dead-letter list), so its routes have a real row to reach. */
+  deadLetterId: string;
   unsubscribeToken: string;
   trackingToken: string;
 }
@@ -79,6 +81,12 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
     if (deleted.status !== 204) throw new Error(`rule not deleted: ${JSON.stringify(deleted.body)}`);
   }
   const tokens = new UnsubscribeTokens(stack.config.unsubscribeSecret);
+  const [deadLetter] = await em().execute<{ id: string }[]>(
+    `insert into retention_dispatch (store_id, rule_id, customer_id, email, order_id, purchased_at, window_seconds, attempts, last_error,
+                                     created_at, next_attempt_at, dead_at)
+     values (?, ?, ?, ?, ?, now(), 60, 10, 'INVALID_ARGUMENT: parked by the fuzz set-up', now(), now(), now()) returning id`,
+    [store.id, sent.body.id, customer!.id, customerEmail, placedOrder!.id],
+  );
   return {
     label,
     id: store.id,
@@ -95,6 +103,7 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
     orderExternalId,
     messageId: email.message_id,
     emailId: email.id,
+    deadLetterId: String(deadLetter!.id),
     unsubscribeToken: tokens.issue(store.id, customer!.id),
     trackingToken: tokens.tracking.issue(email.message_id),
   };
