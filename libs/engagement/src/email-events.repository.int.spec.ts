@@ -1,5 +1,5 @@
-import { openOrm, type EntityManager, type MikroORM } from '@boomerang/persistence';
-import { createTestDatabase, seedRow, type TestDatabase } from '@boomerang/testing';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
+import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { EmailEventsRepository, type NewMessageEvent } from './email-events.repository.js';
 
 const T1 = new Date('2026-03-01T10:00:00.000Z');
@@ -9,7 +9,7 @@ const T2 = new Date('2026-03-02T10:00:00.000Z');
 const time = (value: unknown) => (value === null ? null : new Date(value as string));
 
 describe('EmailEventsRepository (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let db: TestOrm;
   let orm: MikroORM;
   let em: EntityManager;
   let repository: EmailEventsRepository;
@@ -18,8 +18,8 @@ describe('EmailEventsRepository (PostgreSQL)', () => {
   const b = { store: '', customer: '', message: '' };
 
   beforeAll(async () => {
-    db = await createTestDatabase('boomerang_engagement');
-    orm = await openOrm(db.url);
+    db = await openTestOrm('boomerang_engagement');
+    orm = db.orm;
     em = orm.em.fork();
     repository = new EmailEventsRepository(em);
     for (const [s, providerId] of [[a, 'pm-a'], [b, 'pm-b']] as const) {
@@ -34,8 +34,7 @@ describe('EmailEventsRepository (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    await db?.close();
   });
 
   async function message(id: string) {

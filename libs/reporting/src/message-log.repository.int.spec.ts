@@ -1,11 +1,11 @@
-import { openOrm, type EntityManager, type MikroORM } from '@boomerang/persistence';
-import { createTestDatabase, seedRow, type TestDatabase } from '@boomerang/testing';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
+import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { MessageLogRepository, type LogFilter, type LogKind } from './message-log.repository.js';
 
 const DAY = 86_400_000;
 
 describe('MessageLogRepository (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let db: TestOrm;
   let orm: MikroORM;
   let em: EntityManager;
   let repository: MessageLogRepository;
@@ -16,8 +16,8 @@ describe('MessageLogRepository (PostgreSQL)', () => {
   const at = (daysAgo: number) => new Date(now - daysAgo * DAY);
 
   beforeAll(async () => {
-    db = await createTestDatabase('boomerang_reporting');
-    orm = await openOrm(db.url);
+    db = await openTestOrm('boomerang_reporting');
+    orm = db.orm;
     em = orm.em.fork();
     repository = new MessageLogRepository(em);
 
@@ -32,8 +32,7 @@ describe('MessageLogRepository (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    await db?.close();
   });
 
   /** All pages of a log, following `next` the way the service builds its cursor. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { openOrm, type EntityManager, type MikroORM } from '@boomerang/persistence';
-import { createTestDatabase, seedRow, type TestDatabase } from '@boomerang/testing';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
+import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { RetentionDispatchRepository } from './retention-dispatch.repository.js';
 
 const CLAIM = { claimSecs: 60, graceSecs: 5, batch: 100 };
 
 describe('RetentionDispatchRepository (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let db: TestOrm;
   let orm: MikroORM;
   let em: EntityManager;
   // Each spec's rows belong to store A; store B holds the same kinds of rows, so a query that forgets the store shows B's.
@@ -15,16 +15,15 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
   const repository = () => new RetentionDispatchRepository(orm.em.fork());
 
   beforeAll(async () => {
-    db = await createTestDatabase('boomerang_dispatch_repo');
-    orm = await openOrm(db.url);
+    db = await openTestOrm('boomerang_dispatch_repo');
+    orm = db.orm;
     em = orm.em.fork();
     storeA = await seedRow(em, 'store');
     storeB = await seedRow(em, 'store');
   });
 
   afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    await db?.close();
   });
 
   beforeEach(async () => {

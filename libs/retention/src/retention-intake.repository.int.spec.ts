@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { openOrm, type EntityManager, type MikroORM } from '@boomerang/persistence';
-import { createTestDatabase, seedRow, type TestDatabase } from '@boomerang/testing';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
+import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { RetentionIntakeRepository } from './retention-intake.repository.js';
 
 const DAY = 86_400_000;
 
 describe('RetentionIntakeRepository (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let db: TestOrm;
   let orm: MikroORM;
   let em: EntityManager;
   let storeA = '';
@@ -17,16 +17,15 @@ describe('RetentionIntakeRepository (PostgreSQL)', () => {
   const at = (daysAgo: number) => new Date(Date.UTC(2026, 10, 20) - daysAgo * DAY);
 
   beforeAll(async () => {
-    db = await createTestDatabase('boomerang_intake_repo');
-    orm = await openOrm(db.url);
+    db = await openTestOrm('boomerang_intake_repo');
+    orm = db.orm;
     em = orm.em.fork();
     storeA = await seedRow(em, 'store');
     storeB = await seedRow(em, 'store');
   });
 
   afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    await db?.close();
   });
 
   beforeEach(async () => {

@@ -1,11 +1,11 @@
-import { openOrm, type EntityManager, type MikroORM } from '@boomerang/persistence';
-import { createTestDatabase, seedRow, type TestDatabase } from '@boomerang/testing';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
+import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { RetentionRuleRepository } from './retention-rule.repository.js';
 
 const DAY = 86_400_000;
 
 describe('RetentionRuleRepository (PostgreSQL)', () => {
-  let db: TestDatabase;
+  let db: TestOrm;
   let orm: MikroORM;
   let em: EntityManager;
   const a = { store: '', draft: '', active: '', paused: '', deleted: '' };
@@ -13,8 +13,8 @@ describe('RetentionRuleRepository (PostgreSQL)', () => {
   const repository = () => new RetentionRuleRepository(orm.em.fork());
 
   beforeAll(async () => {
-    db = await createTestDatabase('boomerang_rule_repo');
-    orm = await openOrm(db.url);
+    db = await openTestOrm('boomerang_rule_repo');
+    orm = db.orm;
     em = orm.em.fork();
     a.store = await seedRow(em, 'store');
     b.store = await seedRow(em, 'store');
@@ -28,8 +28,7 @@ describe('RetentionRuleRepository (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await orm?.close(true);
-    await db?.drop();
+    await db?.close();
   });
 
   it('find returns the store\'s rule, deleted ones included, and nothing for another store\'s id', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '@boomerang/persistence';
+import { migrate, openOrm, type MikroORM } from '@boomerang/persistence';
 
 export interface TestDatabase {
   url: string;
@@ -37,6 +37,25 @@ export async function createTestDatabase(prefix = 'boomerang_test'): Promise<Tes
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+export interface TestOrm {
+  orm: MikroORM;
+  /** Closes the ORM, then drops the database. */
+  close(): Promise<void>;
+}
+
+/** An ORM on a fresh, migrated database: what a repository spec needs, with one call to tear it down. */
+export async function openTestOrm(prefix: string): Promise<TestOrm> {
+  const db = await createTestDatabase(prefix);
+  const orm = await openOrm(db.url);
+  return {
+    orm,
+    async close() {
+      await orm.close(true);
+      await db.drop();
     },
   };
 }
