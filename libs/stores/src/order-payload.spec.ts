@@ -1,6 +1,6 @@
 import { ValidationError } from '@boomerang/domain';
 import { orderPayloadSchema } from './order-payload.js';
-import { parseOrThrow } from './zod-issues.js';
+import { parseOrThrow } from '@boomerang/validation';
 
 const valid = {
   id: 1001,
