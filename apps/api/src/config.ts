@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DEV_SECRETS,
   envHostPort,
   envHttpUrl,
   envIntIn,
@@ -13,7 +14,7 @@ import {
 } from '@boomerang/validation';
 import { z } from 'zod';
 
-export { ConfigError };
+export { ConfigError, DEV_SECRETS };
 
 /** Every variable the api reads, parsed once at start-up. Defaults work on a fresh machine with `npm start`. */
 export interface ApiConfig {
@@ -31,13 +32,6 @@ export interface ApiConfig {
   /** ... or these as basic auth (`https://user:password@host/api/v1/webhooks/postmark`). Both unset: secret only. */
   postmarkWebhookBasicAuth: { username: string; password: string } | null;
 }
-
-/** Development defaults: public (they are in this repository), so `NODE_ENV=production` refuses them. */
-export const DEV_SECRETS = {
-  ADMIN_API_KEY: 'dev-admin-key',
-  UNSUBSCRIBE_SECRET: 'dev-unsubscribe-secret',
-  POSTMARK_WEBHOOK_SECRET: 'dev-postmark-webhook-secret',
-} as const;
 
 const apiEnv = z.object({
   NODE_ENV: optional(z.string()),

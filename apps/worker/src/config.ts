@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DEV_SECRETS,
   envHostPort,
   envHttpUrl,
   envIntIn,
@@ -23,8 +24,6 @@ export interface WorkerConfig extends RetentionWorkerSettings {
 }
 
 export { ConfigError };
-
-export const DEV_UNSUBSCRIBE_SECRET = 'dev-unsubscribe-secret';
 
 // Postmark's requestHost is a bare host (optionally host:port), e.g. a fake server on loopback in tests.
 const requestHost = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port');
@@ -60,7 +59,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const { values: e, issues } = parseEnvironment(workerEnv, env);
   const raw = (name: string) => (env[name] === '' ? undefined : env[name]);
   if (env.NODE_ENV === 'production') {
-    const why = weakSecret(raw('UNSUBSCRIBE_SECRET'), DEV_UNSUBSCRIBE_SECRET);
+    const why = weakSecret(raw('UNSUBSCRIBE_SECRET'), DEV_SECRETS.UNSUBSCRIBE_SECRET);
     if (why) issues.push({ variable: 'UNSUBSCRIBE_SECRET', message: why });
     // Links in every email point here; localhost would reach no customer.
     if (raw('PUBLIC_URL') === undefined) issues.push({ variable: 'PUBLIC_URL', message: 'is required when NODE_ENV=production (links in emails)' });
@@ -72,7 +71,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporalAddress: e.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: e.TEMPORAL_NAMESPACE ?? 'default',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT ?? 3000}`,
-    unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
+    unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_SECRETS.UNSUBSCRIBE_SECRET,
     postmark: e.POSTMARK_SERVER_TOKEN
       ? {
           serverToken: e.POSTMARK_SERVER_TOKEN,

@@ -8,6 +8,16 @@ import { z } from 'zod';
 /** The exit code of a process that refuses its configuration (sysexits' EX_CONFIG): `npm start` does not restart it. */
 export const CONFIG_EXIT_CODE = 78;
 
+/**
+ * Development defaults: public (they are in this repository), so `NODE_ENV=production` refuses them. One place, so the
+ * api and the worker agree on the unsubscribe secret that signs and checks tokens.
+ */
+export const DEV_SECRETS = {
+  ADMIN_API_KEY: 'dev-admin-key',
+  UNSUBSCRIBE_SECRET: 'dev-unsubscribe-secret',
+  POSTMARK_WEBHOOK_SECRET: 'dev-postmark-webhook-secret',
+} as const;
+
 export interface ConfigIssue {
   variable: string;
   message: string;
