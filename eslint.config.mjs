@@ -19,6 +19,8 @@ const MODULE_BOUNDARIES = {
     // Between bounded contexts: retention uses engagement's tokens; engagement and reporting stand on their own.
     { sourceTag: 'scope:engagement', notDependOnLibsWithTags: ['scope:retention', 'scope:reporting'] },
     { sourceTag: 'scope:reporting', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement'] },
+    // Intake projects orders into the model, then hands them to retention's intake; it reads no other context.
+    { sourceTag: 'scope:intake', notDependOnLibsWithTags: ['scope:engagement', 'scope:reporting', 'scope:accounts'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
     {
       sourceTag: 'type:app',
@@ -59,7 +61,17 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { ...MODULE_BOUNDARIES, allow: ['^\\.\\./\\.\\./worker/src/retention-worker\\.js$'] },
+        { ...MODULE_BOUNDARIES, allow: ['^\\.\\./\\.\\./worker/src/(retention-worker|intake-projector)\\.js$'] },
+      ],
+    },
+  },
+  {
+    // The browser tests start the whole stack with the test harness (per-run database, Temporal dev server).
+    files: ['apps/dashboard/e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { ...MODULE_BOUNDARIES, depConstraints: MODULE_BOUNDARIES.depConstraints.map((c) => (c.sourceTag === 'type:ui' ? { ...c, onlyDependOnLibsWithTags: ['type:testing'] } : c)) },
       ],
     },
   },

@@ -8,8 +8,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServerArgs } from './ensure-temporal.mjs';
+import { dashboardFirstLoad, dashboardPhase } from './bench-dashboard.mjs';
+import { intakePhase, lagPhase } from './bench-intake.mjs';
+import { startSyncPlatform, syncPhase } from './bench-sync.mjs';
 
-const PHASES = (process.env.BENCH_PHASES ?? 'webhook,scale,email').split(',');
+// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes) runs only when named.
+const PHASES = (process.env.BENCH_PHASES ?? 'webhook,intake,sync,scale,email,dashboard').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
 const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -157,7 +161,9 @@ async function main() {
   ], DEV_SERVER_ENV);
   spawnSync('node', ['libs/persistence/dist/cli.js', 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
   await waitFor(temporalPort);
-  const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1' };
+  // The historical sync reads a fake Shopify the api and the worker must know before they start.
+  const syncPlatform = ['sync', 'intake'].some((p) => PHASES.includes(p)) ? await startSyncPlatform(ROOT) : null;
+  const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1', ...syncPlatform?.env };
   const worker = start('worker', 'node', ['apps/worker/dist/main.js'], env);
   const api = start('api', 'node', ['apps/api/dist/main.js'], env);
   await waitFor(apiPort);
@@ -213,11 +219,43 @@ async function main() {
   console.log(`webhook p99 / raw p99: ${(webhook.p99 / ceiling.p99).toFixed(2)}`);
   const check = new pg.Client({ connectionString: dbUrl });
   await check.connect();
+  // Webhooks are stored first and projected by the worker: wait until every one has become its order and signal.
+  const drainedAt = performance.now();
+  for (let pending = 1; pending > 0; ) {
+    pending = (await check.query(`select count(*)::int as n from inbox_event where state = 'pending'`)).rows[0].n;
+    if (pending) await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`projection backlog drained ${((performance.now() - drainedAt) / 1000).toFixed(1)} s after the ceiling phase`);
   const { rows } = await check.query(`select count(*)::int as n, count(dispatched_at)::int as delivered from retention_dispatch`);
   console.log(`purchase signals recorded ${rows[0].n}, delivered ${rows[0].delivered} (every accepted webhook accounted for: ${rows[0].n === REQUESTS})`);
   if (rows[0].n !== REQUESTS) throw new Error('the webhook phase did not arm one rule per request: its figures are not valid');
   await check.end();
   }
+
+  const blanketStore = async (name) => {
+    const s = await createStore(base, adminHeaders, name);
+    const res = await fetch(`${base}/stores/${s.id}/rules`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: JSON.stringify({ name, status: 'active', windowDays: 30, senderName: 'B', senderEmail: 'b@bench.example', subject: 'Hi', bodyHtml: '<p>Hi</p>' }),
+    });
+    if (res.status !== 201) throw new Error(`creating the rule answered ${res.status}: ${await res.text()}`);
+    return s;
+  };
+  if (PHASES.includes('intake')) {
+    await intakePhase({
+      root: ROOT, base, adminHeaders, store: await blanketStore('Intake'), shopify: syncPlatform.fake, worker, dbUrl, pg, waitUntil,
+      requests: Number(process.env.BENCH_INTAKE_REQUESTS ?? 10_000), concurrency: CONCURRENCY, freePort, waitFor, runId,
+    });
+  }
+  if (PHASES.includes('lag')) await lagPhase({ base, store: await blanketStore('Lag'), dbUrl, pg, waitUntil, runId });
+  if (PHASES.includes('sync')) {
+    // Its figures are invalid rather than fatal: the phases after it still run.
+    await syncPhase({ root: ROOT, base, adminHeaders, createStore, fake: syncPlatform.fake, dbUrl, pg, waitUntil }).catch((err) =>
+      console.log(`WARNING: the sync phase measured nothing valid: ${err.message}`),
+    );
+  }
+  await syncPlatform?.fake.stop();
 
   if (PHASES.includes('scale')) await scalePhase({ base, adminHeaders, dbUrl, pg, rawSignalWithStart, cli, client, address: env.TEMPORAL_ADDRESS, pids: { temporal: temporal.pid, worker: worker.pid, api: api.pid, bench: process.pid } });
   await connection.close();
@@ -229,8 +267,20 @@ async function main() {
     spawnSync('node', ['scripts/bench-email.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
 
-  for (const c of children.reverse()) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  if (PHASES.includes('dashboard')) {
+    await dashboardPhase({ base, adminHeaders, dbUrl, pg, apiPort });
+    await dashboardFirstLoad({ root: ROOT, apiUrl: `http://127.0.0.1:${apiPort}` });
+  }
+
+  // Each child stops gracefully (up to 10 s), so a run under NODE_OPTIONS=--cpu-prof writes its profiles.
+  await Promise.all(
+    children.reverse().map((c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return undefined;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      return Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }),
+  );
   await admin.query(`drop database if exists "${dbName}" with (force)`);
   rmSync(dirname(temporalDb), { recursive: true, force: true });
   await admin.end();

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 const COMPOSE = readFileSync(join(import.meta.dirname, '..', 'docker-compose.yml'), 'utf8');
-const DEV_SECRETS = ['dev-admin-key', 'dev-unsubscribe-secret', 'dev-postmark-webhook-secret'];
+const DEV_SECRETS = ['dev-admin-key', 'dev-unsubscribe-secret', 'dev-postmark-webhook-secret', 'Ym9vbWVyYW5nLWRldi1jcmVkZW50aWFscy1rZXktMzI='];
 const SECRETS = {
   ADMIN_API_KEY: '3bbce1f52d085b067707029c4677ea260335bed1c0387926bcfea17ff107857b',
   UNSUBSCRIBE_SECRET: 'b86d97c735605d8aafeba0fa74bc615c17249d37b377f788001b20a60bcdedd8',
   POSTMARK_WEBHOOK_SECRET: '1e10f4fc617b5094f33018e0dce5caf64a905a3e099f69d8237dd3cd7c05287b',
+  CREDENTIALS_KEY: '+PjErMxGsvyEy8wNWqrJ2Sjy6klzReyjwdwarbb3X+g=',
   POSTGRES_PASSWORD: '95eca26afd864d2139a30c5f1b5130eb7e73341757c68e725474ebcb632bc25a',
   PUBLIC_URL: 'https://mail.example.com',
+  DASHBOARD_URL: 'https://app.example.com',
 };
 
 /** Compose's interpolation of one string; unset or (with `:`) empty required variables are collected in `missing`. */
@@ -47,7 +49,7 @@ function published(port) {
 
 describe('docker-compose.yml', () => {
   it('refuses to start without each secret', () => {
-    expect(compose({}).missing).toEqual(['ADMIN_API_KEY', 'POSTGRES_PASSWORD', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL', 'UNSUBSCRIBE_SECRET']);
+    expect(compose({}).missing).toEqual(['ADMIN_API_KEY', 'CREDENTIALS_KEY', 'DASHBOARD_URL', 'POSTGRES_PASSWORD', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL', 'UNSUBSCRIBE_SECRET']);
     expect(compose(SECRETS).missing).toEqual([]);
     // Set but empty, as in a .env copied from .env.example and not filled in.
     expect(compose({ ...SECRETS, ADMIN_API_KEY: '', POSTMARK_WEBHOOK_SECRET: '' }).missing).toEqual(['ADMIN_API_KEY', 'POSTMARK_WEBHOOK_SECRET']);
@@ -68,12 +70,18 @@ describe('docker-compose.yml', () => {
       DATABASE_URL: `postgres://boomerang:${SECRETS.POSTGRES_PASSWORD}@postgresql:5432/boomerang`,
     });
     expect(services.worker.environment.UNSUBSCRIBE_SECRET).toBe(SECRETS.UNSUBSCRIBE_SECRET);
-    expect(services.dashboard.environment.ADMIN_API_KEY).toBe(SECRETS.ADMIN_API_KEY);
+    // The worker opens stored credentials too (historical sync), with the api's key.
+    expect(services.worker.environment.CREDENTIALS_KEY).toBe(SECRETS.CREDENTIALS_KEY);
+    expect(services.api.environment.CREDENTIALS_KEY).toBe(SECRETS.CREDENTIALS_KEY);
+    // The dashboard signs merchants in with their own accounts: it never holds the admin key.
+    expect(services.dashboard.environment.ADMIN_API_KEY).toBeUndefined();
+    expect(services.dashboard.environment.ORIGIN).toBe(SECRETS.DASHBOARD_URL);
+    expect(services.api.environment.DASHBOARD_URL).toBe(SECRETS.DASHBOARD_URL);
     expect(services.postgresql.environment.POSTGRES_PASSWORD).toBe(SECRETS.POSTGRES_PASSWORD);
     expect(services.temporal.environment.POSTGRES_PWD).toBe(SECRETS.POSTGRES_PASSWORD);
   });
 
-  it('publishes only the api to other machines; Temporal, its UI and the dashboard on loopback; PostgreSQL not at all', () => {
+  it('publishes the api and the dashboard to other machines; Temporal and its UI on loopback; PostgreSQL not at all', () => {
     const { services } = compose(SECRETS).config;
     const ports = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, (s.ports ?? []).map(published)]));
     expect(ports).toEqual({
@@ -84,7 +92,7 @@ describe('docker-compose.yml', () => {
       migrate: [],
       api: [{ host: '0.0.0.0', published: '3000' }],
       worker: [],
-      dashboard: [{ host: '127.0.0.1', published: '5173' }],
+      dashboard: [{ host: '0.0.0.0', published: '5173' }],
     });
   });
 });

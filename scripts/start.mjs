@@ -219,9 +219,10 @@ try {
   const temporal = await startTemporal();
   const shared = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, API_PORT: String(API_PORT) };
   run('worker', 'node', ['apps/worker/dist/main.js'], shared);
-  run('api', 'node', ['apps/api/dist/main.js'], shared);
+  // Account emails (verification, password reset) link to the dashboard on whichever port it runs.
+  run('api', 'node', ['apps/api/dist/main.js'], { ...shared, DASHBOARD_URL: env.DASHBOARD_URL || `http://localhost:${DASHBOARD_PORT}` });
   await waitForPort(API_PORT);
-  run('dashboard', 'node', ['apps/dashboard/build/index.js'], {
+  run('dashboard', 'node', ['apps/dashboard/server.js'], {
     PORT: String(DASHBOARD_PORT),
     HOST: '127.0.0.1',
     API_URL: `http://127.0.0.1:${API_PORT}`,
@@ -235,7 +236,7 @@ Boomerang is running (Ctrl-C stops everything; data is kept in ${DATA}):
   temporal     ${temporal.address}
   temporal UI  ${temporal.ui}
   postgres     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
-  email        ${env.POSTMARK_SERVER_TOKEN ? 'Postmark' : 'outbox in PostgreSQL (GET /api/v1/stores/:id/outbox)'}
+  email        ${env.POSTMARK_SERVER_TOKEN ? 'Postmark' : `outbox in PostgreSQL (account emails: http://localhost:${DASHBOARD_PORT}/dev/outbox)`}
   pid          ${process.pid} (kill -TERM or -INT it, or the npm process, to stop everything)
 `);
 } catch (err) {

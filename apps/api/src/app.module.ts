@@ -1,21 +1,37 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AccountService, AuthRateLimits, AuthService, PasswordHasher } from '@boomerang/accounts';
 import { TemplateCompiler } from '@boomerang/email';
 import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
 import { MikroORM, openOrm } from '@boomerang/persistence';
 import { MessageLogService } from '@boomerang/reporting';
-import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
-import { OrderIngestionService, StoresService } from '@boomerang/stores';
-import { RetentionLifecycle } from '@boomerang/temporal-client';
+import pg from 'pg';
+import { createAccountMailer } from './accounts/account-mailer.js';
+import { AccountController } from './accounts/account.controller.js';
+import { AuthController } from './accounts/auth.controller.js';
+import { DevOutboxController } from './accounts/dev-outbox.controller.js';
+import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
+import { IntakeService } from '@boomerang/intake';
+import { HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
+import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';
+import { CONNECTION_CONTROLLERS, connectionProviders, type ConnectionPorts } from './connections/connections.providers.js';
 import { DeadLettersController } from './dispatch/dead-letters.controller.js';
+import { IntakeDeadLettersController } from './intake/intake-dead-letters.controller.js';
+import { OrderImportController } from './intake/order-import.controller.js';
 import type { ApiConfig } from './config.js';
 import { PostmarkWebhookController } from './email-events/postmark-webhook.controller.js';
 import { TrackingController } from './email-events/tracking.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { LogosController } from './logos/logos.controller.js';
+import { LogExportController } from './messages/log-export.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { ProductsController } from './products/products.controller.js';
+import { RulePreviewController } from './rules/rule-preview.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
+import { StoreLogoController } from './stores/store-logo.controller.js';
 import { StoresController } from './stores/stores.controller.js';
+import { SyncController } from './sync/sync.controller.js';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
 import { OrderWebhookService } from './webhooks/order-webhook.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
@@ -64,25 +80,34 @@ class DispatchSweeper implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** rate-limiter-flexible's PostgreSQL store: a small pool of its own, beside the ORM's. */
+const RATE_LIMIT_POOL = Symbol('RATE_LIMIT_POOL');
+
 class Closer implements OnApplicationShutdown {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     @Inject(RetentionLifecycle) private readonly lifecycle: RetentionLifecycle,
+    @Inject(RATE_LIMIT_POOL) private readonly pool: pg.Pool,
   ) {}
 
   async onApplicationShutdown() {
     await this.lifecycle.close();
     await this.orm.close(true);
+    await this.pool.end();
   }
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, ports: ConnectionPorts = {}): DynamicModule {
     return {
       module: AppModule,
-      controllers: [StoresController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
-        PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController],
+      controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
+        PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
+        ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
+        IntakeDeadLettersController,
+        // The development outbox of account emails exists only with the outbox transport.
+        ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: MikroORM, useFactory: () => openOrm(config.databaseUrl) },
@@ -91,10 +116,31 @@ export class AppModule {
         { provide: TemplateCompiler, useValue: new TemplateCompiler() },
         { provide: UnsubscribeTokens, useValue: new UnsubscribeTokens(config.unsubscribeSecret) },
         { provide: StoresService, useValue: new StoresService() },
-        { provide: OrderIngestionService, useValue: new OrderIngestionService() },
-        { provide: MessageLogService, useValue: new MessageLogService() },
+        { provide: PasswordHasher, useValue: new PasswordHasher() },
+        { provide: RATE_LIMIT_POOL, useFactory: () => new pg.Pool({ connectionString: config.databaseUrl, max: 4 }) },
+        {
+          provide: AuthService,
+          useFactory: (hasher: PasswordHasher, pool: pg.Pool) => {
+            const logger = new Logger('accounts');
+            return new AuthService({
+              hasher,
+              mailer: createAccountMailer(config.email),
+              limits: new AuthRateLimits(pool, config.authRateLimits),
+              dashboardUrl: config.dashboardUrl,
+              onMailError: (err) => logger.error(`account email not sent: ${(err as Error).message}`),
+            });
+          },
+          inject: [PasswordHasher, RATE_LIMIT_POOL],
+        },
+        { provide: AccountService, useFactory: (hasher: PasswordHasher, stores: StoresService) => new AccountService({ hasher, stores }), inject: [PasswordHasher, StoresService] },
+        { provide: IntakeService, useFactory: (orm: MikroORM) => new IntakeService(orm), inject: [MikroORM] },
+        // Pending rows name their workflow, with the id the Temporal client library gives it.
+        { provide: MessageLogService, useValue: new MessageLogService({ workflowIdOf: retentionWorkflowId }) },
+        { provide: ProductCatalogService, useValue: new ProductCatalogService() },
+        { provide: HistoricalSyncService, useFactory: (l: RetentionLifecycle) => new HistoricalSyncService(l), inject: [RetentionLifecycle] },
+        { provide: StoreLogoService, useValue: new StoreLogoService(config.publicUrl) },
+        { provide: RulePreviewService, useFactory: (t: TemplateCompiler) => new RulePreviewService(t, config.publicUrl), inject: [TemplateCompiler] },
         { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
-        { provide: RetentionIntakeService, useFactory: (r: RulesService) => new RetentionIntakeService(r), inject: [RulesService] },
         { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
         { provide: EmailEventsService, useValue: new EmailEventsService() },
         { provide: CustomerPreferencesService, useFactory: (t: UnsubscribeTokens) => new CustomerPreferencesService(t), inject: [UnsubscribeTokens] },
@@ -109,6 +155,7 @@ export class AppModule {
           inject: [RetentionDispatcher],
         },
         OrderWebhookService,
+        ...connectionProviders(config, ports),
         Closer,
       ],
     };

@@ -1,3 +1,4 @@
+import { DEFAULT_AUTH_RATE_LIMITS } from '@boomerang/accounts';
 import { ConfigError, DEV_SECRETS, loadApiConfig } from './config.js';
 
 const DATABASE_URL = 'postgres://boomerang:boomerang@127.0.0.1:54329/boomerang';
@@ -16,6 +17,9 @@ const PRODUCTION = {
   UNSUBSCRIBE_SECRET: SECRETS[1],
   POSTMARK_WEBHOOK_SECRET: SECRETS[2],
   PUBLIC_URL: 'https://mail.example.com',
+  DASHBOARD_URL: 'https://app.example.com',
+  // Printed by `openssl rand -base64 32`.
+  CREDENTIALS_KEY: 'O8/JKfz8R7uealHP2hB045bMSoXX9F6Y3HpT75l/h4Q=',
 };
 
 function issuesOf(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -42,7 +46,64 @@ describe('loadApiConfig', () => {
       dispatchSweepMs: 5000,
       postmarkWebhookSecret: 'dev-postmark-webhook-secret',
       postmarkWebhookBasicAuth: null,
+      dashboardUrl: 'http://localhost:5173',
+      trustProxy: 'loopback',
+      email: { transport: 'outbox', from: 'Boomerang <no-reply@boomerang.localhost>' },
+      authRateLimits: DEFAULT_AUTH_RATE_LIMITS,
+      credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
+      platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
     });
+  });
+
+  it('reads the platform variables: the credentials key and where the platforms\' APIs are', () => {
+    const config = loadApiConfig({
+      DATABASE_URL,
+      CREDENTIALS_KEY: PRODUCTION.CREDENTIALS_KEY,
+      SHOPIFY_API_ORIGIN: 'http://127.0.0.1:4100/',
+      BIGCOMMERCE_API_ORIGIN: 'http://127.0.0.1:4200',
+      ALLOW_INSECURE_PLATFORM_URLS: 'true',
+    });
+    expect(config).toMatchObject({
+      credentialsKey: PRODUCTION.CREDENTIALS_KEY,
+      platformEndpoints: { shopifyOrigin: 'http://127.0.0.1:4100', bigcommerceOrigin: 'http://127.0.0.1:4200', allowInsecureSiteUrls: true },
+    });
+  });
+
+  it.each([
+    ['CREDENTIALS_KEY', 'c2hvcnQ='],
+    ['CREDENTIALS_KEY', 'not base64 at all, and long enough to be 44 chars!'],
+    ['SHOPIFY_API_ORIGIN', 'http://127.0.0.1:4100/admin'],
+    ['BIGCOMMERCE_API_ORIGIN', 'ftp://api.bigcommerce.com'],
+    ['ALLOW_INSECURE_PLATFORM_URLS', 'yes'],
+  ])('refuses %s=%s', (variable, value) => {
+    expect(Object.keys(issuesOf({ DATABASE_URL, [variable]: value }))).toEqual([variable]);
+  });
+
+  it('reads the accounts variables: dashboard URL, trusted proxies, email transport and rate-limit overrides', () => {
+    const config = loadApiConfig({
+      DATABASE_URL,
+      DASHBOARD_URL: 'https://app.example.com/',
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+      POSTMARK_SERVER_TOKEN: 'server-token',
+      POSTMARK_REQUEST_HOST: '127.0.0.1:9999',
+      EMAIL_FROM: 'Boomerang <hello@example.com>',
+      AUTH_RATE_LIMITS: 'sign-in-address=3/60, sign-up-ip=7/120',
+    });
+    expect(config).toMatchObject({
+      dashboardUrl: 'https://app.example.com',
+      trustProxy: '10.0.0.0/8,loopback',
+      // A Postmark token alone selects Postmark, as in the worker.
+      email: { transport: 'postmark', from: 'Boomerang <hello@example.com>', postmark: { serverToken: 'server-token', requestHost: '127.0.0.1:9999', transactionalStream: 'outbound' } },
+      authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, 'sign-in-address': { points: 3, seconds: 60 }, 'sign-up-ip': { points: 7, seconds: 120 } },
+    });
+    expect(loadApiConfig({ DATABASE_URL, TRUST_PROXY: 'false', POSTMARK_SERVER_TOKEN: 'x', EMAIL_TRANSPORT: 'outbox' })).toMatchObject({ trustProxy: false, email: { transport: 'outbox' } });
+    expect(loadApiConfig({ DATABASE_URL, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('names bad accounts variables', () => {
+    const issues = issuesOf({ DATABASE_URL, TRUST_PROXY: 'everyone', EMAIL_TRANSPORT: 'postmark', AUTH_RATE_LIMITS: 'sign-in=1/1', DASHBOARD_URL: 'ftp://x' });
+    expect(Object.keys(issues).sort()).toEqual(['AUTH_RATE_LIMITS', 'DASHBOARD_URL', 'POSTMARK_SERVER_TOKEN', 'TRUST_PROXY']);
+    expect(issues.POSTMARK_SERVER_TOKEN).toMatch(/EMAIL_TRANSPORT=postmark/);
   });
 
   it('reads every variable', () => {
@@ -119,7 +180,12 @@ describe('loadApiConfig', () => {
       expect(issues[variable]).toMatch(/development default/);
     });
 
-    it.each(['ADMIN_API_KEY', 'UNSUBSCRIBE_SECRET', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL'])('refuses a missing %s', (variable) => {
+    it('refuses insecure platform URLs', () => {
+      expect(issuesOf({ ...PRODUCTION, ALLOW_INSECURE_PLATFORM_URLS: 'true' }).ALLOW_INSECURE_PLATFORM_URLS).toMatch(/production/);
+      expect(loadApiConfig({ ...PRODUCTION, ALLOW_INSECURE_PLATFORM_URLS: 'false' }).platformEndpoints.allowInsecureSiteUrls).toBe(false);
+    });
+
+    it.each(['ADMIN_API_KEY', 'UNSUBSCRIBE_SECRET', 'POSTMARK_WEBHOOK_SECRET', 'PUBLIC_URL', 'DASHBOARD_URL', 'CREDENTIALS_KEY'])('refuses a missing %s', (variable) => {
       const env: NodeJS.ProcessEnv = { ...PRODUCTION };
       delete env[variable];
       expect(issuesOf(env)[variable]).toMatch(/required/);

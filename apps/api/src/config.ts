@@ -4,17 +4,33 @@ import {
   envHostPort,
   envHttpUrl,
   envIntIn,
+  envEmailTransport,
   envOptional as optional,
   envPort as port,
+  envPostmarkRequestHost,
+  envPostmarkStream,
+  envTimeoutSeconds,
   envPostgresUrl,
   envTemporalNamespace,
   loadConfigOrExit,
   parseEnvironment,
+  platformEnvironment,
+  platformProductionIssues,
+  platformSettings,
   weakSecret,
 } from '@boomerang/validation';
+import { DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimitSettings, type RateLimitName } from '@boomerang/accounts';
+import type { PostmarkSettings } from '@boomerang/email';
+import type { PlatformEndpoints } from '@boomerang/stores';
 import { z } from 'zod';
 
 export { ConfigError, DEV_SECRETS };
+
+/** Account emails: stored in the outbox (development, tests) or sent through Postmark's transactional stream. */
+export type ApiEmailConfig = { transport: 'outbox'; from: string } | { transport: 'postmark'; from: string; postmark: PostmarkSettings };
+
+/** Express's `trust proxy`: whose X-Forwarded-For names the client (rate limits count per client IP). */
+export type TrustProxy = boolean | number | string;
 
 /** Every variable the api reads, parsed once at start-up. Defaults work on a fresh machine with `npm start`. */
 export interface ApiConfig {
@@ -31,7 +47,44 @@ export interface ApiConfig {
   postmarkWebhookSecret: string | null;
   /** ... or these as basic auth (`https://user:password@host/api/v1/webhooks/postmark`). Both unset: secret only. */
   postmarkWebhookBasicAuth: { username: string; password: string } | null;
+  /** The dashboard's public URL: links in account emails point at its pages. */
+  dashboardUrl: string;
+  trustProxy: TrustProxy;
+  email: ApiEmailConfig;
+  authRateLimits: AuthRateLimitSettings;
+  /** Seals store credentials at rest (AES-256-GCM): 32 bytes, base64. */
+  credentialsKey: string;
+  /** Where the platforms' APIs are: the real ones unless tests point them at fakes on loopback. */
+  platformEndpoints: PlatformEndpoints;
 }
+
+const RATE_LIMIT_NAMES = Object.keys(DEFAULT_AUTH_RATE_LIMITS) as RateLimitName[];
+
+/** `sign-in-address=10/900,sign-up-ip=20/3600`: overrides of the defaults, `points/seconds` each. */
+const rateLimitOverrides = z.string().transform((value, ctx) => {
+  const overrides: Partial<AuthRateLimitSettings> = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z-]+)=(\d{1,9})\/(\d{1,9})$/.exec(part);
+    const name = match?.[1] as RateLimitName | undefined;
+    if (!match || !name || !RATE_LIMIT_NAMES.includes(name) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      ctx.addIssue({ code: 'custom', message: `must be name=points/seconds pairs separated by commas, names among ${RATE_LIMIT_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    overrides[name] = { points: Number(match[2]), seconds: Number(match[3]) };
+  }
+  return overrides;
+});
+
+/** `loopback` (default), `true`/`false`, a hop count, or comma-separated addresses, CIDR ranges and Express's names. */
+const trustProxy = z.string().transform((value, ctx): TrustProxy => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p))) return parts.join(',');
+  ctx.addIssue({ code: 'custom', message: 'must be loopback, true, false, a hop count, or addresses/CIDR ranges separated by commas' });
+  return z.NEVER;
+});
 
 const apiEnv = z.object({
   NODE_ENV: optional(z.string()),
@@ -50,6 +103,18 @@ const apiEnv = z.object({
   POSTMARK_WEBHOOK_SECRET: z.string().optional(),
   POSTMARK_WEBHOOK_USER: optional(z.string()),
   POSTMARK_WEBHOOK_PASSWORD: optional(z.string()),
+  DASHBOARD_URL: optional(envHttpUrl),
+  TRUST_PROXY: optional(trustProxy),
+  // Unset: Postmark when POSTMARK_SERVER_TOKEN is set (as the worker decides), else the outbox.
+  EMAIL_TRANSPORT: optional(envEmailTransport),
+  EMAIL_FROM: optional(z.string().max(320, 'must be at most 320 characters').regex(/@/, 'must be an address, e.g. Boomerang <hello@example.com>')),
+  POSTMARK_SERVER_TOKEN: optional(z.string()),
+  POSTMARK_REQUEST_HOST: optional(envPostmarkRequestHost),
+  POSTMARK_BROADCAST_STREAM: optional(envPostmarkStream),
+  POSTMARK_TRANSACTIONAL_STREAM: optional(envPostmarkStream),
+  POSTMARK_TIMEOUT_SECONDS: optional(envTimeoutSeconds),
+  AUTH_RATE_LIMITS: optional(rateLimitOverrides),
+  ...platformEnvironment,
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -87,6 +152,19 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     if (basicPassword) check('POSTMARK_WEBHOOK_PASSWORD', basicPassword);
     // Links in every email point here; localhost would reach no customer.
     if (raw('PUBLIC_URL') === undefined) issues.push({ variable: 'PUBLIC_URL', message: 'is required when NODE_ENV=production (links in emails)' });
+    issues.push(...platformProductionIssues(env));
+  }
+  // From the raw value too, so a bad variable elsewhere does not hide a missing token.
+  const requested = raw('EMAIL_TRANSPORT');
+  const transport = requested === 'postmark' || requested === 'outbox' ? requested : raw('POSTMARK_SERVER_TOKEN') ? 'postmark' : 'outbox';
+  if (transport === 'postmark' && !raw('POSTMARK_SERVER_TOKEN')) {
+    issues.push({ variable: 'POSTMARK_SERVER_TOKEN', message: 'is required when EMAIL_TRANSPORT=postmark' });
+  }
+  if (production) {
+    if (raw('DASHBOARD_URL') === undefined) issues.push({ variable: 'DASHBOARD_URL', message: 'is required when NODE_ENV=production (links in account emails)' });
+    if (transport === 'postmark' && raw('EMAIL_FROM') === undefined) {
+      issues.push({ variable: 'EMAIL_FROM', message: 'is required with Postmark when NODE_ENV=production (a verified sender signature)' });
+    }
   }
   if (issues.length > 0 || !e) throw new ConfigError('api', issues);
 
@@ -103,6 +181,27 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dispatchSweepMs: e.DISPATCH_SWEEP_MS ?? 5_000,
     postmarkWebhookSecret: webhookSecret === '' ? null : (webhookSecret ?? DEV_SECRETS.POSTMARK_WEBHOOK_SECRET),
     postmarkWebhookBasicAuth: basicUser && basicPassword ? { username: basicUser, password: basicPassword } : null,
+    dashboardUrl: e.DASHBOARD_URL ?? 'http://localhost:5173',
+    trustProxy: e.TRUST_PROXY ?? 'loopback',
+    email: emailConfig(transport, e),
+    authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...e.AUTH_RATE_LIMITS },
+    ...platformSettings(e),
+  };
+}
+
+function emailConfig(transport: 'outbox' | 'postmark', e: z.infer<typeof apiEnv>): ApiEmailConfig {
+  const from = e.EMAIL_FROM ?? 'Boomerang <no-reply@boomerang.localhost>';
+  if (transport === 'outbox') return { transport, from };
+  return {
+    transport,
+    from,
+    postmark: {
+      serverToken: e.POSTMARK_SERVER_TOKEN!,
+      requestHost: e.POSTMARK_REQUEST_HOST,
+      broadcastStream: e.POSTMARK_BROADCAST_STREAM ?? 'broadcast',
+      transactionalStream: e.POSTMARK_TRANSACTIONAL_STREAM ?? 'outbound',
+      timeoutSeconds: e.POSTMARK_TIMEOUT_SECONDS ?? 30,
+    },
   };
 }
 

@@ -27,7 +27,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .setLicense('MIT', 'https://opensource.org/license/mit')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "A store's API key (opens that store) or the admin key (opens every store, and creates stores)" }, 'apiKey')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: "Store routes: a merchant session (`bms_…`, opens the stores of its account; another account's store answers 404), a store's API key (opens that store), or the admin key (operations: opens every store, and creates stores)",
+      },
+      'apiKey',
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant session token (`bms_…`) from sign-in or verify' }, 'session')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Boomerang-Signature', description: '`sha256=<hex HMAC-SHA256 of the raw body with the store webhook secret>`' }, 'webhookSignature')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Postmark-Webhook-Secret', description: 'POSTMARK_WEBHOOK_SECRET, set as a custom header on the Postmark webhook' }, 'postmarkSecret')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'POSTMARK_WEBHOOK_BASIC_AUTH, as basic auth in the Postmark webhook URL' }, 'postmarkBasic')

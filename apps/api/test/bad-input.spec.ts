@@ -1,12 +1,12 @@
 import { signWebhook } from '@boomerang/stores';
-import { api, createReadyStore, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, order, postAndProject, postWebhook, startStack, type Stack } from './harness.js';
 
 async function counts(stack: Stack) {
-  const [row] = await stack.orm.em.fork().execute<{ orders: string; customers: string; dispatches: string; rules: string }[]>(
-    `select (select count(*) from store_order) as orders, (select count(*) from customer) as customers,
+  const [row] = await stack.orm.em.fork().execute<{ events: string; orders: string; customers: string; dispatches: string; rules: string }[]>(
+    `select (select count(*) from inbox_event) as events, (select count(*) from store_order) as orders, (select count(*) from customer) as customers,
             (select count(*) from retention_dispatch) as dispatches, (select count(*) from retention_rule) as rules`,
   );
-  return { orders: Number(row.orders), customers: Number(row.customers), dispatches: Number(row.dispatches), rules: Number(row.rules) };
+  return { events: Number(row.events), orders: Number(row.orders), customers: Number(row.customers), dispatches: Number(row.dispatches), rules: Number(row.rules) };
 }
 
 describe('bad input gets a 4xx naming the problem and writes nothing', () => {
@@ -27,7 +27,7 @@ describe('bad input gets a 4xx naming the problem and writes nothing', () => {
       bodyHtml: '<p>Hi</p>',
     });
     // One accepted order that later bad requests must not disturb.
-    expect((await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order()))).status).toBe(202);
+    expect((await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order()))).status).toBe(202);
     before = await counts(stack);
   });
 

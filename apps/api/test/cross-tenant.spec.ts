@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { signWebhook } from '@boomerang/stores';
-import { ADMIN_KEY, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { ADMIN_KEY, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 import { send, sendRawBytes, type RawRequest, type RawResponse } from './fuzz/http.js';
 import { toJson } from './fuzz/arbitraries.js';
 import { seedBodies } from './fuzz/route-fuzzer.js';
 import { appRoutes, fillPath, routeName, type AppRoute } from './fuzz/routes.js';
-import { createTenant, type Tenant } from './fuzz/tenant.js';
+import { createTenant, signInOwner, type Tenant } from './fuzz/tenant.js';
 
 const POSTMARK_SECRET = 'cross-tenant-postmark-secret';
 const UNSUBSCRIBE_SECRET = 'cross-tenant-unsubscribe-secret';
@@ -19,15 +19,26 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'GET /api/v1/starter-templates': 'static template content shared by every store',
   'POST /api/v1/stores/:storeId/webhooks/orders': 'the store platform calls it; authorized by the HMAC signature under the store’s webhook secret',
   'POST /api/v1/webhooks/postmark': 'Postmark calls it; authorized by the shared webhook secret header or basic auth',
+  'POST /api/v1/webhooks/shopify/:storeId': 'Shopify calls it; authorized by X-Shopify-Hmac-Sha256 under the connection’s app secret; answers only an event id',
+  'POST /api/v1/webhooks/woocommerce/:storeId': 'WooCommerce calls it; authorized by X-WC-Webhook-Signature under the secret we registered; answers only an event id',
+  'POST /api/v1/webhooks/bigcommerce/:storeId': 'BigCommerce calls it; authorized by the secret header we registered the hook with; answers only an event id',
   'POST /api/v1/unsubscribe/:token': 'one-click unsubscribe from a mail client (RFC 8058); authorized by the signed token',
   'GET /api/v1/unsubscribe/:token': 'the footer link in the email; authorized by the signed token',
   'POST /api/v1/unsubscribe/:token/resubscribe': 'the button on the unsubscribe page; authorized by the signed token',
   'GET /api/v1/t/o/:file': 'open pixel loaded by mail clients; authorized by the signed tracking token',
   'GET /api/v1/t/c/:token/:index': 'click redirect from the email; authorized by the signed tracking token',
+  'GET /api/v1/logos/:storeId/:file': 'a store logo as mail clients load it (they send no credentials); named by the sha256 of its bytes, carries no customer data, and only the current logo answers',
+  'POST /api/v1/auth/sign-up': 'creating an account needs no account; rate-limited per address and IP, and answers the same whether the address exists',
+  'POST /api/v1/auth/verify': 'authorized by the single-use token emailed to the address',
+  'POST /api/v1/auth/resend-verification': 'anyone may ask; the link goes only to the address, and the answer never says whether it has an account',
+  'POST /api/v1/auth/sign-in': 'authorized by the password; rate-limited per address and IP',
+  'POST /api/v1/auth/forgot-password': 'anyone may ask; the link goes only to the address, and the answer never says whether it has an account',
+  'POST /api/v1/auth/reset-password': 'authorized by the single-use token emailed to the address',
 };
 /** Whole subtrees that are public by design, with why; every route under them is still checked for A's data. */
 const PUBLIC_SUBTREES: Record<string, string> = {
   'GET /api/docs': 'the API reference (the OpenAPI document and its page), generated from code; carries no store data',
+  'GET /api/v1/dev/outbox': 'the development outbox of account emails (verification, reset): exists only with EMAIL_TRANSPORT=outbox, never with Postmark; holds no store data',
 };
 const isPublic = (name: string) =>
   name in PUBLIC_ROUTES || Object.keys(PUBLIC_SUBTREES).some((prefix) => name === prefix || name.startsWith(`${prefix}/`));
@@ -51,7 +62,12 @@ function markers(a: Tenant): string[] {
   return [a.id, a.ruleId, a.sentRuleId, a.customerId, a.customerEmail, a.customerFirstName, a.customerLastName, a.orderId, a.orderExternalId, a.messageId, a.emailId, a.name, a.webhookSecret, a.apiKey];
 }
 
-describe('cross-tenant: store B, no key or a malformed key never reaches store A', () => {
+/** What identifies A's merchant account: checked everywhere but the development outbox, which lists account emails by design. */
+function accountMarkers(a: Tenant): string[] {
+  return [a.accountId, a.ownerEmail, a.session];
+}
+
+describe('cross-tenant: store B, account B, no key or a malformed key never reaches store A', () => {
   let stack: Stack;
   let a: Tenant;
   let b: Tenant;
@@ -61,7 +77,7 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
     // A has real data: rules (one active, one draft), orders, a customer, a sent message with its outbox email.
     a = await createTenant(stack, 'Alpha', { keepSending: true });
     b = await createTenant(stack, 'Bravo');
-    const second = await postWebhook(stack, a.id, a.webhookSecret, JSON.stringify(order({ id: `${a.orderExternalId}-2`, customer: { email: a.customerEmail, firstName: a.customerFirstName } })));
+    const second = await postAndProject(stack, a.id, a.webhookSecret, JSON.stringify(order({ id: `${a.orderExternalId}-2`, customer: { email: a.customerEmail, firstName: a.customerFirstName } })));
     expect(second.status).toBe(202);
     // The second purchase re-arms A's one-second rule: its second message (skipped by smart sending) is recorded before anything is attempted.
     await eventually(async () => {
@@ -76,11 +92,11 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
 
   async function fingerprintOfA(): Promise<string> {
     const em = stack.orm.em.fork();
-    const tables = ['store', 'retention_rule', 'customer', 'store_order', 'message', 'message_event', 'outbox_email', 'suppression', 'retention_enrollment', 'conversion'];
+    const tables = ['store', 'retention_rule', 'customer', 'store_order', 'inbox_event', 'order_line', 'message', 'message_event', 'outbox_email', 'suppression', 'retention_enrollment', 'conversion', 'account', 'app_user'];
     const parts: string[] = [];
     for (const t of tables) {
-      const column = t === 'store' ? 'id' : 'store_id';
-      const [row] = await em.execute<{ h: string | null }[]>(`select md5(string_agg(t::text, ',' order by t::text)) as h from "${t}" t where ${column} = ?`, [a.id]);
+      const [column, id] = t === 'store' ? ['id', a.id] : t === 'account' ? ['id', a.accountId] : t === 'app_user' ? ['account_id', a.accountId] : ['store_id', a.id];
+      const [row] = await em.execute<{ h: string | null }[]>(`select md5(string_agg(t::text, ',' order by t::text)) as h from "${t}" t where ${column} = ?`, [id]);
       parts.push(`${t}:${row?.h}`);
     }
     return parts.join(' ');
@@ -92,6 +108,11 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
     const names = routes.map(routeName);
     // The public list names real routes only, so it cannot silently go stale.
     expect(Object.keys(PUBLIC_ROUTES).filter((r) => !names.includes(r))).toEqual([]);
+    // A session of A's owner that was signed out, and a session of B kept for B's own sign-out (which revokes it).
+    const signedOut = await signInOwner(stack, a);
+    const signOut = await send(target, { method: 'POST', path: '/api/v1/auth/sign-out', headers: { authorization: `Bearer ${signedOut}` } });
+    expect(signOut.status).toBe(204);
+    const bSignOut = await signInOwner(stack, b);
     // A's own sends settle first (the second order re-arms its one-second rule); after that nothing may change A.
     let before = await fingerprintOfA();
     await eventually(async () => {
@@ -102,6 +123,7 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
       return stable;
     }, 60_000);
     const aMarkers = markers(a);
+    const aAccount = accountMarkers(a);
 
     const attempts: Attempt[] = [];
     const forgedUnsubscribe = (secret: string) => {
@@ -124,7 +146,7 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
 
     for (const route of routes) {
       const name = routeName(route);
-      const ctx = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant: a, other: b, ruleId: a.ruleId };
+      const ctx = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant: a, other: b, ruleId: a.ruleId, session: a.session };
       // A valid body, so that a request that got past authorization would do what it says.
       const seed = seedBodies(route, ctx)[0];
       const body = Buffer.from(seed === undefined ? '{}' : toJson(seed));
@@ -150,14 +172,28 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
           ["another deployment's admin key", { authorization: 'Bearer dev-admin-key' }],
           ["another deployment's admin key (2)", { authorization: 'Bearer another-deployment-admin-key' }],
           ['admin key with one character changed', { authorization: `Bearer ${changeOneChar(ADMIN_KEY)}` }],
+          ["A's session, signed out", { authorization: `Bearer ${signedOut}` }],
+          ["A's session with one character changed", { authorization: `Bearer ${changeOneChar(a.session)}` }],
+          ["A's session truncated", { authorization: `Bearer ${a.session.slice(0, -1)}` }],
+          ['the session prefix alone', { authorization: 'Bearer bms_' }],
+          ["A's store key as a session", { authorization: `Bearer bms_${a.apiKey}` }],
         ];
         for (const [who, headers, raw] of keys) attempts.push({ route: name, who, raw, request: { method: route.method, path, headers: { ...json, ...headers }, body } });
+        // Account B's session: on A's store it must be "not found"; elsewhere (B's own account) it may answer, never with A's data.
+        const own = !route.params.includes('storeId');
+        const session = name === 'POST /api/v1/auth/sign-out' ? bSignOut : b.session;
+        attempts.push({ route: name, who: "B's session", mayAnswer: own, request: { method: route.method, path, headers: { ...json, authorization: `Bearer ${session}` }, body } });
+        if (!own) attempts.push({ route: name, who: "B's session as x-api-key", request: { method: route.method, path, headers: { ...json, 'x-api-key': b.session }, body } });
       }
       if (!route.params.includes('storeId')) continue;
       const asB = { ...json, authorization: `Bearer ${b.apiKey}` };
-      // B's own store with A's sub-resources in the path and B's key: A's rule or email is not found under B.
+      const asBSession = { ...json, authorization: `Bearer ${b.session}` };
+      // B's own store with A's sub-resources in the path and B's key (or B's session): A's rule or email is not found under B.
       if (route.params.some((p) => p !== 'storeId' && p !== 'kind')) {
-        for (const path of pathsFor(route, b, a)) attempts.push({ route: name, who: "B's key, B's store, A's sub-resource", request: { method: route.method, path, headers: asB, body } });
+        for (const path of pathsFor(route, b, a)) {
+          attempts.push({ route: name, who: "B's key, B's store, A's sub-resource", request: { method: route.method, path, headers: asB, body } });
+          attempts.push({ route: name, who: "B's session, B's store, A's sub-resource", request: { method: route.method, path, headers: asBSession, body } });
+        }
       }
       // B's own store and rule with one of A's ids in the body (a test send rendered with A's customer).
       if ([a.id, a.ruleId, a.sentRuleId, a.customerId, a.orderId, a.messageId, a.emailId].some((id) => body.toString('utf8').includes(id))) {
@@ -167,18 +203,22 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
       if (route.method === 'GET') {
         for (const path of pathsFor(route, b, b)) {
           attempts.push({ route: name, who: "B's key, B's store, ?ruleId of A", mayAnswer: true, request: { method: 'GET', path: `${path}?ruleId=${a.sentRuleId}`, headers: asB } });
+          attempts.push({ route: name, who: "B's session, B's store, ?ruleId of A", mayAnswer: true, request: { method: 'GET', path: `${path}?ruleId=${a.sentRuleId}`, headers: asBSession } });
         }
       }
     }
 
     const breaches: string[] = [];
     const leaks: string[] = [];
+    /** Account B's session on A's store must read as "no such store", exactly like an unknown id. */
+    const notHidden: string[] = [];
     const statuses: Record<string, number> = {};
     for (const attempt of attempts) {
       const res: RawResponse = attempt.raw ? await sendRawBytes(target, attempt.request) : await send(target, attempt.request);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       const asked = `${attempt.request.path} ${JSON.stringify(attempt.request.headers)} ${attempt.request.body?.toString('utf8') ?? ''}`;
-      const leaked = aMarkers.filter((m) => res.text.includes(m) && !asked.includes(m));
+      const watched = attempt.route.startsWith('GET /api/v1/dev/outbox') ? aMarkers : [...aMarkers, ...aAccount];
+      const leaked = watched.filter((m) => res.text.includes(m) && !asked.includes(m));
       const where = `${attempt.route} [${attempt.who}] ${attempt.request.method} ${attempt.request.path.slice(0, 200)}`;
       if (leaked.length) leaks.push(`${where} → ${res.status} carries ${leaked.join(', ')}: ${res.text.slice(0, 200)}`);
       // Routes that answer anyone with content that is no store's: health, starter templates, the API reference.
@@ -188,6 +228,7 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
         attempt.route === 'GET /api/v1/starter-templates' ||
         (isPublic(attempt.route) && !(attempt.route in PUBLIC_ROUTES));
       if (res.status >= 200 && res.status < 400 && !harmless) breaches.push(`${where} → ${res.status}: ${res.text.slice(0, 200)}`);
+      if (attempt.who === "B's session" && !attempt.mayAnswer && res.status !== 404) notHidden.push(`${where} → ${res.status}: ${res.text.slice(0, 120)}`);
       if (res.status >= 500 || res.status === 0) breaches.push(`${where} → ${res.status} (expected a 4xx): ${res.text.slice(0, 200)}`);
     }
     const after = await fingerprintOfA();
@@ -201,6 +242,7 @@ describe('cross-tenant: store B, no key or a malformed key never reaches store A
     );
     expect(leaks).toEqual([]);
     expect(breaches).toEqual([]);
+    expect(notHidden).toEqual([]);
     expect(after).toBe(before);
   });
 });
@@ -255,6 +297,15 @@ function publicAttempts(
       ['admin key instead of a signature', { authorization: `Bearer ${ADMIN_KEY}` }],
     ];
     for (const [who, headers] of signatures) out.push({ who, request: { method: 'POST', path, headers: { ...json, ...headers }, body } });
+  } else if (name.startsWith('GET /api/v1/logos/')) {
+    // A's logo is public by its exact name; any other name under A's id (B's file, a replaced or made-up hash) is not found.
+    const names: [string, string][] = [
+      ["B's logo file under A's id", b.logoFile],
+      ["A's logo hash, another extension", a.logoFile.replace(/\.png$/, '.gif')],
+      ['a made-up hash', `${'0'.repeat(64)}.png`],
+      ["A's hash without extension", a.logoFile.replace(/\.png$/, '')],
+    ];
+    for (const [who, file] of names) out.push({ who, request: { method: 'GET', path: fillPath(route, { storeId: a.id, file: encodeURIComponent(file) }), headers: { authorization: `Bearer ${b.apiKey}` } } });
   } else if (name.endsWith('/webhooks/postmark')) {
     // A bounce for A's message: accepted, it would suppress A's customer.
     const bounce = Buffer.from(

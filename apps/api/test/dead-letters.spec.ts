@@ -1,5 +1,5 @@
 import { retentionWorkflowId } from '@boomerang/temporal-client';
-import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 // A server that refuses workflow ids over 120 bytes (`retention/<store>/<rule>/` is 84): an email over 36
 // characters makes a signal Temporal refuses for good, as an id over the default 1,000 bytes did before ids were bounded.
@@ -37,11 +37,12 @@ describe('an accepted order that can never reach its workflow', () => {
 
   it('is parked in the store\'s dead-letter list with Temporal\'s reason, and a later order is not held up', async () => {
     const email = refusedEmail('first');
-    const accepted = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'poison-1', customer: { email } })));
+    const accepted = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'poison-1', customer: { email } })));
     expect(accepted.status).toBe(202);
-    const good = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'good-1', customer: { email: 'good@x.example' } })));
+    const good = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'good-1', customer: { email: 'good@x.example' } })));
     expect(good.status).toBe(202);
-    expect(await undelivered('good@x.example')).toBe(0);
+    // Projected, and its signal delivered after the projection's commit.
+    await eventually(async () => (await undelivered('good@x.example')) === 0, 30_000);
 
     const list = await eventually(async () => {
       const res = await api(stack, 'GET', `/api/v1/stores/${store.id}/dispatch/dead-letters`, undefined, store.apiKey);
@@ -69,7 +70,7 @@ describe('an accepted order that can never reach its workflow', () => {
     // The good order's own delivery fails (Temporal cut), so only the sweep can deliver it.
     await stack.temporalProxy.down();
     const email = 'later@x.example';
-    expect((await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'later-1', customer: { email } })))).status).toBe(202);
+    expect((await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'later-1', customer: { email } })))).status).toBe(202);
     expect(await undelivered(email)).toBe(1);
     await stack.temporalProxy.up();
 

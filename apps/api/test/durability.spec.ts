@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { retentionWorkflowId } from '@boomerang/temporal-client';
 import { signWebhook } from '@boomerang/stores';
 import { createApiApp } from '../src/create-app.js';
-import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postAndProject, startStack, waitForProjection, type Stack } from './harness.js';
 
 describe('a webhook that got its 2xx is never lost', () => {
   let stack: Stack;
@@ -32,7 +32,7 @@ describe('a webhook that got its 2xx is never lost', () => {
     await stack.temporalProxy.down();
     const emails = ['a@flaky.example', 'b@flaky.example', 'c@flaky.example'];
     for (const [i, email] of emails.entries()) {
-      const res = await postWebhook(
+      const res = await postAndProject(
         stack,
         store.id,
         store.webhookSecret,
@@ -82,6 +82,8 @@ describe('a webhook that got its 2xx is never lost', () => {
           body: raw,
         });
         expect(res.status).toBe(202);
+        // Projected (by the worker's projector) while Temporal is still cut: its signal waits in the outbox.
+        expect(await waitForProjection(stack, store.id, ((await res.json()) as { eventId: string }).eventId)).toMatchObject({ state: 'projected', result: { rulesArmed: 1 } });
       }
       await stack.temporalProxy.up();
       await eventually(async () => {

@@ -1,4 +1,4 @@
-import { api, eventually, order, postWebhook, type Stack } from './harness.js';
+import { api, eventually, order, postAndProject, type Stack } from './harness.js';
 
 export interface EmailTestStore {
   id: string;
@@ -50,7 +50,7 @@ export async function createStarterRule(stack: Stack, store: EmailTestStore, sta
 }
 
 export async function orderAndWaitForMessage(stack: Stack, store: EmailTestStore, overrides: Record<string, unknown>) {
-  const res = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order(overrides)));
+  const res = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order(overrides)));
   if (res.status !== 202) throw new Error(`order rejected: ${JSON.stringify(res.body)}`);
   const email = (overrides.customer as { email: string }).email.trim().toLowerCase();
   return eventually(async () => {

@@ -4,7 +4,7 @@ import { nodePaths, toJson } from './fuzz/arbitraries.js';
 import { send } from './fuzz/http.js';
 import { caseArbitrary, caseFor, fuzzRoute, seedBodies, type FuzzContext, type RouteReport } from './fuzz/route-fuzzer.js';
 import { appRoutes, routeName, type AppRoute } from './fuzz/routes.js';
-import { createTenant, VALID_RULE, type Tenant } from './fuzz/tenant.js';
+import { createTenant, signInOwner, VALID_RULE, type Tenant } from './fuzz/tenant.js';
 import { WriteLog } from './fuzz/write-log.js';
 
 /**
@@ -62,12 +62,12 @@ describe('fuzz: every route, every input', () => {
 
   it(`answers ${RUNS} cases per route without a 5xx, with a named 4xx, writing nothing when rejecting, health answering throughout`, async () => {
     const routes = order(appRoutes(stack.app)).filter((r) => !ONLY || ONLY.test(routeName(r)));
-    const base: Omit<FuzzContext, 'ruleId'> = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant, other };
+    const base: Omit<FuzzContext, 'ruleId' | 'session'> = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant, other };
     // Every route needs a generator for each of its params before anything runs.
     const missing: string[] = [];
     for (const route of routes) {
       try {
-        caseArbitrary(route, { ...base, ruleId: tenant.ruleId });
+        caseArbitrary(route, { ...base, ruleId: tenant.ruleId, session: tenant.session });
       } catch (err) {
         missing.push((err as Error).message);
       }
@@ -84,7 +84,7 @@ describe('fuzz: every route, every input', () => {
       for (const route of routes) {
         const rule = await api(stack, 'POST', `/api/v1/stores/${tenant.id}/rules`, { ...VALID_RULE, name: `for ${routeName(route)}`.slice(0, 200) });
         if (rule.status !== 201) throw new Error(`could not create the route's rule: ${JSON.stringify(rule.body)}`);
-        const report = await fuzzRoute(route, { ...base, ruleId: rule.body.id }, log, { runs: RUNS, seed: routeSeed(route) });
+        const report = await fuzzRoute(route, { ...base, ruleId: rule.body.id, session: await signInOwner(stack, tenant) }, log, { runs: RUNS, seed: routeSeed(route) });
         reports.push(report);
         // Progress as it happens (Jest holds console output until the test ends; a long run takes many minutes).
         process.stderr.write(`fuzz: ${report.route}: ${report.cases} cases, ${report.fiveXX} 5xx, ${report.failureCount} failed, ${report.ms} ms\n`);
@@ -131,7 +131,7 @@ describe('fuzz: every route, every input', () => {
     const fiveXX: string[] = [];
     let sent = 0;
     for (const route of routes) {
-      const ctx: FuzzContext = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant, other, ruleId: tenant.ruleId };
+      const ctx: FuzzContext = { baseUrl: stack.baseUrl, adminKey: ADMIN_KEY, postmarkSecret: POSTMARK_SECRET, tenant, other, ruleId: tenant.ruleId, session: await signInOwner(stack, tenant) };
       for (const seed of seedBodies(route, ctx)) {
         const objects = [[], ...nodePaths(seed)].filter((p) => {
           const node = p.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], seed);

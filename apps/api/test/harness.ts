@@ -9,8 +9,11 @@ import type { PostmarkSettings } from '@boomerang/email';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../src/create-app.js';
 import { loadApiConfig, type ApiConfig } from '../src/config.js';
+import type { ConnectionPorts } from '../src/connections/connections.providers.js';
 // The whole-stack harness composes both apps as production runs them: the worker is the worker app's own composition.
-import { createRetentionWorker, type RetentionWorkers } from '../../worker/src/retention-worker.js';
+import { createRetentionWorker, type RetentionWorkerParts, type RetentionWorkers } from '../../worker/src/retention-worker.js';
+import { createIntakeProjector } from '../../worker/src/intake-projector.js';
+import type { InboxProjector, ProjectorPolicy } from '@boomerang/intake';
 
 export const ADMIN_KEY = 'test-admin-key';
 
@@ -21,6 +24,8 @@ export interface Stack {
   orm: MikroORM;
   worker: RetentionWorkers | null;
   workerRun: Promise<void>;
+  /** The worker app's inbox projector (null with `projector: false`): accepted webhooks become orders and retention signals. */
+  projector: InboxProjector | null;
   app: INestApplication;
   baseUrl: string;
   config: ApiConfig;
@@ -36,10 +41,19 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false: no in-process worker (a test runs the real worker binary itself). */
   worker?: boolean;
+  /** Where the worker's historical syncs read orders (a test double until store connections exist). */
+  sync?: RetentionWorkerParts['sync'];
   /** Extra Temporal dev server flags (see startTemporal). */
   temporalArgs?: string[];
+  /**
+   * The worker app's inbox projector runs in process (even with `worker: false`: a real worker binary started by a
+   * test projects too, which several replicas may). Tuning here (a short backoff), or false for none.
+   */
+  projector?: Partial<ProjectorPolicy> | false;
   /** Prepares the fresh database before anything connects and returns the api's own DATABASE_URL (the fuzz suite gives the api its own role). */
   apiDatabaseUrl?: (url: string) => Promise<string>;
+  /** Replaces the api's webhook inbox or platform clients (see connections.providers.ts). */
+  ports?: ConnectionPorts;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -66,11 +80,33 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     connection: env.nativeConnection,
     orm,
     lifecycle: RetentionLifecycle.fromClient(env.client),
-    settings: { namespace: 'default', publicUrl: config.publicUrl, unsubscribeSecret: config.unsubscribeSecret, postmark: options.postmark ?? null },
+    settings: {
+      namespace: 'default',
+      publicUrl: config.publicUrl,
+      unsubscribeSecret: config.unsubscribeSecret,
+      postmark: options.postmark ?? null,
+      credentialsKey: config.credentialsKey,
+      platformEndpoints: config.platformEndpoints,
+    },
     workflowBundle,
+    sync: options.sync,
   });
   const workerRun = worker ? worker.run() : Promise.resolve();
-  const app = await createApiApp(config, { logger: false });
+  // Like the api, the projector reaches Temporal through the proxy, so a test that cuts Temporal cuts its signals too.
+  const projectorLifecycle = RetentionLifecycle.lazy({ address: envVars.TEMPORAL_ADDRESS, namespace: 'default' });
+  const projector =
+    options.projector === false
+      ? null
+      : createIntakeProjector({
+          orm,
+          lifecycle: projectorLifecycle,
+          databaseUrl: db.url,
+          platforms: config,
+          policy: { pollMs: 250, backoffMs: 250, ...options.projector },
+          logger: { warn() {} },
+        });
+  projector?.start();
+  const app = await createApiApp(config, { logger: false, ports: options.ports });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
@@ -79,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     orm,
     worker,
     workerRun,
+    projector,
     app,
     config,
     temporalProxy,
@@ -87,6 +124,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (process.env.RECORD_HISTORIES) await recordHistories(env, process.env.RECORD_HISTORIES);
       await temporalProxy.up();
       await app.close();
+      await projector?.stop();
+      await projectorLifecycle.close();
       worker?.shutdown();
       await workerRun;
       await orm.close(true);
@@ -114,6 +153,47 @@ export async function postWebhook(stack: Stack, storeId: string, secret: string,
     body: raw,
   });
   return { status: res.status, body: await res.json() };
+}
+
+export interface Projected {
+  eventId: string;
+  state: 'pending' | 'projected' | 'parked';
+  attempts: number;
+  lastError: string | null;
+  result: Record<string, unknown> | null;
+}
+
+/** The webhook's receipt merged with what projecting its order did. */
+export interface ProjectedReceipt {
+  eventId: string;
+  duplicate: boolean;
+  kind: 'order';
+  orderId: string;
+  customerId: string;
+  status: string;
+  applied: boolean;
+  rulesArmed: number;
+}
+
+/** Waits until the worker's projector has projected (or parked) the event, and answers its state from the api. */
+export async function waitForProjection(stack: Stack, storeId: string, eventId: string, timeoutMs = 30_000): Promise<Projected> {
+  return eventually(async () => {
+    const res = await api(stack, 'GET', `/api/v1/stores/${storeId}/intake/events/${eventId}`);
+    if (res.status !== 200) throw new Error(`event ${eventId}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.state === 'pending' ? undefined : (res.body as Projected);
+  }, timeoutMs, 50);
+}
+
+/**
+ * Posts a signed order webhook (202 `{ eventId, duplicate }`), then waits for its projection: the body merges the
+ * receipt with what projection did (`orderId`, `customerId`, `status`, `applied`, `rulesArmed`).
+ */
+export async function postAndProject(stack: Stack, storeId: string, secret: string, raw: string, signature = signWebhook(secret, raw)) {
+  const res = await postWebhook(stack, storeId, secret, raw, signature);
+  if (res.status !== 202) return res;
+  const projected = await waitForProjection(stack, storeId, res.body.eventId);
+  if (projected.state !== 'projected') throw new Error(`event ${res.body.eventId} was parked: ${projected.lastError}`);
+  return { status: res.status, body: { ...res.body, ...projected.result } as ProjectedReceipt };
 }
 
 export function order(overrides: Record<string, unknown> = {}) {

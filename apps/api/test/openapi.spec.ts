@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import { api, CAN_SPAM, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, CAN_SPAM, eventually, order, postAndProject, postWebhook, startStack, type Stack } from './harness.js';
 
 // The document the api serves is the committed one, and it is a contract the running api keeps: requests valid per
 // the document are accepted and their answers match the documented schemas; requests that break a documented bound
@@ -115,7 +115,11 @@ describe('the API contract (OpenAPI document) against the running api', () => {
     expectDocumented('patch', '/api/v1/stores/{storeId}/rules/{ruleId}', await api(stack, 'PATCH', `/api/v1/stores/${store.id}/rules/${rule.body.id}`, { name: 'Refill 2' }));
 
     const secret = (await stack.orm.em.fork().execute(`select webhook_secret from store where id = ?`, [store.id]))[0]!.webhook_secret as string;
-    expectDocumented('post', '/api/v1/stores/{storeId}/webhooks/orders', await postWebhook(stack, store.id, secret, JSON.stringify(order({ id: 'contract-1' }))));
+    const receipt = await postWebhook(stack, store.id, secret, JSON.stringify(order({ id: 'contract-1' })));
+    expectDocumented('post', '/api/v1/stores/{storeId}/webhooks/orders', receipt);
+    expectDocumented('get', '/api/v1/stores/{storeId}/intake/events/{eventId}', await api(stack, 'GET', `/api/v1/stores/${store.id}/intake/events/${receipt.body.eventId}`));
+    expectDocumented('post', '/api/v1/stores/{storeId}/orders/import', await api(stack, 'POST', `/api/v1/stores/${store.id}/orders/import`, [order({ id: 'contract-import-1' })]));
+    expectDocumented('get', '/api/v1/stores/{storeId}/intake/dead-letters', await api(stack, 'GET', `/api/v1/stores/${store.id}/intake/dead-letters?limit=1`));
 
     for (const kind of ['pending', 'sent', 'skipped', 'conversions']) {
       expectDocumented('get', '/api/v1/stores/{storeId}/logs/{kind}', await api(stack, 'GET', `/api/v1/stores/${store.id}/logs/${kind}?limit=1000`));
@@ -123,11 +127,50 @@ describe('the API contract (OpenAPI document) against the running api', () => {
     expectDocumented('get', '/api/v1/stores/{storeId}/stats', await api(stack, 'GET', `/api/v1/stores/${store.id}/stats?ruleId=${rule.body.id}`));
     expectDocumented('get', '/api/v1/stores/{storeId}/outbox', await api(stack, 'GET', `/api/v1/stores/${store.id}/outbox`));
     expectDocumented('get', '/api/v1/stores/{storeId}/dispatch/dead-letters', await api(stack, 'GET', `/api/v1/stores/${store.id}/dispatch/dead-letters?limit=1`));
+    const syncPath = `/api/v1/stores/${store.id}/sync`;
+    expectDocumented('get', '/api/v1/stores/{storeId}/sync', await api(stack, 'GET', syncPath));
+    expectDocumented('post', '/api/v1/stores/{storeId}/sync', await api(stack, 'POST', syncPath));
+    expectDocumented('get', '/api/v1/stores/{storeId}/sync', await api(stack, 'GET', syncPath));
     expectDocumented('get', '/api/v1/starter-templates', await api(stack, 'GET', '/api/v1/starter-templates'));
     expectDocumented('get', '/api/v1/health', await api(stack, 'GET', '/api/v1/health'));
     // Errors have the documented shape too.
     expectDocumented('get', '/api/v1/stores/{storeId}', await api(stack, 'GET', `/api/v1/stores/${store.id}`, undefined, 'bk_wrong'));
     expectDocumented('get', '/api/v1/stores/{storeId}/logs/{kind}', await api(stack, 'GET', `/api/v1/stores/${store.id}/logs/nope`));
+  });
+
+  it('answers the account routes as documented (the dashboard client is generated from these schemas)', async () => {
+    const email = 'contract.owner@merchant.example';
+    const signUp = await api(stack, 'POST', '/api/v1/auth/sign-up', { name: 'Contract Owner', email, password: 'contract password' }, '');
+    expectDocumented('post', '/api/v1/auth/sign-up', signUp);
+    const list = await api(stack, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(email)}`, undefined, '');
+    expectDocumented('get', '/api/v1/dev/outbox', list);
+    const mail = await api(stack, 'GET', `/api/v1/dev/outbox/${list.body.emails[0].id}`, undefined, '');
+    expectDocumented('get', '/api/v1/dev/outbox/{emailId}', mail);
+    const token = /verify\?token=([\w-]+)/.exec(mail.body.text)![1]!;
+    expectDocumented('post', '/api/v1/auth/verify', await api(stack, 'POST', '/api/v1/auth/verify', { token: 'never-issued' }, ''));
+    const verified = await api(stack, 'POST', '/api/v1/auth/verify', { token }, '');
+    expectDocumented('post', '/api/v1/auth/verify', verified);
+    expectDocumented('post', '/api/v1/auth/verify', await api(stack, 'POST', '/api/v1/auth/verify', { token }, ''));
+    const signedIn = await api(stack, 'POST', '/api/v1/auth/sign-in', { email, password: 'contract password' }, '');
+    expectDocumented('post', '/api/v1/auth/sign-in', signedIn);
+    expectDocumented('post', '/api/v1/auth/sign-in', await api(stack, 'POST', '/api/v1/auth/sign-in', { email, password: 'not the password' }, ''));
+    const session = signedIn.body.session.token as string;
+    const created = await api(stack, 'POST', '/api/v1/account/stores', { name: 'Contract Store', domain: 'contract.example', currency: 'EUR', country: 'FR' }, session);
+    expect(created.body.trial).not.toBeNull();
+    expectDocumented('post', '/api/v1/account/stores', created);
+    expectDocumented('get', '/api/v1/account/stores', await api(stack, 'GET', '/api/v1/account/stores', undefined, session));
+    expectDocumented('patch', '/api/v1/account/profile', await api(stack, 'PATCH', '/api/v1/account/profile', { phone: '+33 1 23 45 67 89', city: null }, session));
+    expectDocumented('put', '/api/v1/account/contacts', await api(stack, 'PUT', '/api/v1/account/contacts', { marketing: null, billing: { name: 'Bill', email: 'bill@merchant.example' }, technical: null }, session));
+    const overview = await api(stack, 'GET', '/api/v1/account', undefined, session);
+    expectDocumented('get', '/api/v1/account', overview);
+    expect(overview.body.stores).toHaveLength(1);
+    expectDocumented('get', '/api/v1/stores/{storeId}', await api(stack, 'GET', `/api/v1/stores/${created.body.id}`, undefined, session));
+    expectDocumented('post', '/api/v1/auth/resend-verification', await api(stack, 'POST', '/api/v1/auth/resend-verification', { email }, ''));
+    expectDocumented('post', '/api/v1/auth/forgot-password', await api(stack, 'POST', '/api/v1/auth/forgot-password', { email }, ''));
+    expectDocumented('post', '/api/v1/auth/reset-password', await api(stack, 'POST', '/api/v1/auth/reset-password', { token: 'never-issued', password: 'contract password 2' }, ''));
+    expectDocumented('post', '/api/v1/account/password', await api(stack, 'POST', '/api/v1/account/password', { currentPassword: 'contract password', newPassword: 'contract password 2' }, session));
+    expectDocumented('post', '/api/v1/auth/sign-out', await api(stack, 'POST', '/api/v1/auth/sign-out', undefined, session));
+    expectDocumented('get', '/api/v1/account', await api(stack, 'GET', '/api/v1/account', undefined, session));
   });
 
   it('refuses every body property the document bounds, past its bound, with a 400 naming that field', async () => {
@@ -202,7 +245,7 @@ describe('the API contract (OpenAPI document) against the running api', () => {
     await rule('Opted in only', { window: 'PT2S', sendingFilter: 'opted_in' });
     await rule('Later', { windowDays: 30 });
     const buy = async (id: string) =>
-      expect((await postWebhook(stack, shop.id, shop.webhookSecret, JSON.stringify(order({ id, customer: { email: 'logs@x.example', optedIn: false } })))).status).toBe(202);
+      expect((await postAndProject(stack, shop.id, shop.webhookSecret, JSON.stringify(order({ id, customer: { email: 'logs@x.example', optedIn: false } })))).status).toBe(202);
     await buy('log-1');
     const log = (kind: string) => api(stack, 'GET', `/api/v1/stores/${shop.id}/logs/${kind}`);
     await eventually(async () => (await log('sent')).body.items.length === 1 && (await log('skipped')).body.items.length === 1);

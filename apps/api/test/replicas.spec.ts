@@ -199,6 +199,10 @@ describe('two api processes and two workers, one of each killed with SIGKILL dur
     const undelivered = async () =>
       (await orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from retention_dispatch where dispatched_at is null`))[0]!.n;
     // (Waits end quietly so the counts below are printed even when something is missing.)
+    // The surviving worker's projector first turns every accepted webhook into its order and signals (B's share too).
+    const unprojected = async () =>
+      (await orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from inbox_event where state <> 'projected'`))[0]!.n;
+    await eventually(async () => (await unprojected()) === '0', 120_000, 500).catch(() => undefined);
     await eventually(async () => (await undelivered()) === '0', 120_000, 500).catch(() => undefined);
     const orders = await orm.em.fork().execute<{ external_id: string; dispatched: boolean }[]>(
       `select o.external_id, bool_and(d.dispatched_at is not null) as dispatched

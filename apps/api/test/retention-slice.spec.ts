@@ -1,5 +1,5 @@
 import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
-import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 describe('first retention slice, end to end', () => {
   let stack: Stack;
@@ -34,7 +34,7 @@ describe('first retention slice, end to end', () => {
     expect(rule.status).toBe(201);
     expect(rule.body).toMatchObject({ windowSeconds: 4, status: 'active', skus: ['coffee-1kg'] });
 
-    const first = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order()));
+    const first = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order()));
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ applied: true, rulesArmed: 1 });
 
@@ -59,7 +59,7 @@ describe('first retention slice, end to end', () => {
     // A second matching purchase 2 s later restarts the clock from that purchase.
     await new Promise((r) => setTimeout(r, 2_000));
     const secondAt = new Date();
-    const second = await postWebhook(
+    const second = await postAndProject(
       stack,
       store.id,
       store.webhookSecret,
@@ -110,14 +110,14 @@ describe('first retention slice, end to end', () => {
   });
 
   it('does not arm a rule for an order without a matching SKU or one that is not completed', async () => {
-    const other = await postWebhook(
+    const other = await postAndProject(
       stack,
       store.id,
       store.webhookSecret,
       JSON.stringify(order({ id: 'order-2001', customer: { email: 'tea@example.com' }, lineItems: [{ sku: 'TEA-GREEN', quantity: 1, price: 9 }] })),
     );
     expect(other.body).toMatchObject({ applied: true, rulesArmed: 0 });
-    const pendingOrder = await postWebhook(
+    const pendingOrder = await postAndProject(
       stack,
       store.id,
       store.webhookSecret,

@@ -13,7 +13,7 @@ import {
   STORE_ID_ATTRIBUTE,
   type RetentionWorkflowInput,
 } from '@boomerang/workflows';
-import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 // Sends under faults, as the issue reproduced them: the real worker binary (built by `npm test` before this phase),
 // a fake Postmark on loopback that answers after 2 s like the real one, real PostgreSQL and a real Temporal server.
@@ -87,7 +87,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
         Array.from({ length: Math.min(20, CUSTOMERS - i) }, async (_, k) => {
           const n = i + k;
           const body = order({ id: `${tag}-${n}`, customer: { email: emailOf(tag, n), firstName: 'C' }, createdAt: new Date(placedAt.getTime() + Math.floor((n * spreadMs) / CUSTOMERS)).toISOString() });
-          const res = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(body));
+          const res = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(body));
           if (res.status !== 202) throw new Error(`webhook ${n} answered ${res.status}: ${JSON.stringify(res.body)}`);
         }),
       );
@@ -170,12 +170,12 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     const store = await storeWithRule('Cycles', 'PT3S');
     startWorker({ POSTMARK_TIMEOUT_SECONDS: '30' });
     const to = 'cycles@faults.example';
-    await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'cyc-1', customer: { email: to, firstName: 'Cy' } })));
+    await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'cyc-1', customer: { email: to, firstName: 'Cy' } })));
     await eventually(async () => (await rows(store.id)).some((r) => r.status === 'sent'), 30_000);
     // The run that sent cycle 1 ends for good (as the runs of the issue failed); the next purchase starts a new run.
     const workflowId = retentionWorkflowId(store.id, store.ruleId, to);
     await stack.env.client.workflow.getHandle(workflowId).terminate('stands in for a run that failed');
-    await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'cyc-2', customer: { email: to, firstName: 'Cy' } })));
+    await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'cyc-2', customer: { email: to, firstName: 'Cy' } })));
     const cycles = await eventually(async () => {
       const found = await stack.orm.em.fork().execute<{ cycle: number; status: string }[]>(
         `select cycle, status from message where store_id = ? order by cycle`,
@@ -193,11 +193,11 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     startWorker({ POSTMARK_TIMEOUT_SECONDS: '5', WORKER_MAX_CACHED_WORKFLOWS: '2', POSTMARK_INDEX_DELAY_SECONDS: '30' });
     postmark.failNext({ kind: 'accept-unindexed', ms: 25_000 }, { kind: 'accept-unindexed', ms: 25_000 });
     const unsure = ['unsure-1@faults.example', 'unsure-2@faults.example'];
-    await Promise.all(unsure.map((to, i) => postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: `uns-${i}`, customer: { email: to } })))));
+    await Promise.all(unsure.map((to, i) => postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: `uns-${i}`, customer: { email: to } })))));
     await eventually(async () => unsure.every((to) => postmark.acceptedPerRecipient().get(to) === 1), 30_000);
 
     const other = 'prompt@faults.example';
-    await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'uns-other', customer: { email: other } })));
+    await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'uns-other', customer: { email: other } })));
     await eventually(async () => postmark.acceptedPerRecipient().get(other) === 1, 60_000);
     // The other customer went out while both earlier hand-offs were still waiting for the provider's index.
     const waiting = await stack.orm.em.fork().execute<{ to_email: string; status: string }[]>(
@@ -224,7 +224,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
         [store.id],
       );
     const buy = async (id: string) =>
-      expect((await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id, customer: { email: to } })))).status).toBe(202);
+      expect((await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id, customer: { email: to } })))).status).toBe(202);
 
     // A time zone Intl rejects (stored before validation caught it): no hour would ever be allowed.
     await em().execute(`update store set timezone = 'Mars/Olympus', sending_hour_start = 0, sending_hour_end = 23 where id = ?`, [store.id]);
@@ -256,7 +256,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     startWorker();
     const to = 'busy@faults.example';
     // A pending order creates the customer without arming anything; the workflow is then started with a low threshold.
-    await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'busy-0', status: 'pending', customer: { email: to } })));
+    await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'busy-0', status: 'pending', customer: { email: to } })));
     const [customer] = await stack.orm.em.fork().execute<{ id: string }[]>(`select id from customer where store_id = ? and email = ?`, [store.id, to]);
     const workflowId = retentionWorkflowId(store.id, store.ruleId, to);
     const threshold = 30;
@@ -288,7 +288,7 @@ describe('sends survive provider outages, worker deaths and cache evictions', ()
     for (let i = 1; i <= purchases; i++) {
       const placedAt = new Date(base + i * 1_000).toISOString();
       const body = order({ id: `busy-${i}`, customer: { email: to }, createdAt: placedAt });
-      expect((await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(body))).status).toBe(202);
+      expect((await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(body))).status).toBe(202);
       snapshot = await armedFor(placedAt);
     }
     const latest = new Date(base + purchases * 1_000).toISOString();

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { api, createReadyStore, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, order, postAndProject, startStack, type Stack } from './harness.js';
 
 // Issue 10, defects 1 and 3, through the api.
 const NESTED_IFS = '{{#if customer.firstName}}'.repeat(5_000) + 'x' + '{{/if}}'.repeat(5_000);
@@ -98,7 +98,7 @@ describe('templates are bounded work', () => {
     const store = await createReadyStore(stack, 'Old templates');
     const created = await api(stack, 'POST', `/api/v1/stores/${store.id}/rules`, rule());
     expect(created.status).toBe(201);
-    const bought = await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'old-1', customer: { email: 'old@x.example', firstName: 'Old' } })));
+    const bought = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'old-1', customer: { email: 'old@x.example', firstName: 'Old' } })));
     expect(bought.status).toBe(202);
 
     for (const [bodyHtml, message] of [

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { signWebhook } from '@boomerang/stores';
-import { ADMIN_KEY, api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { ADMIN_KEY, api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 // Issue 10, defects 4, 6, 7, 9, 12 and 13: each reproducer answers a 4xx naming the field and writes nothing.
 
@@ -33,7 +33,7 @@ function expectRejected(r: Reply, status: number, error: string, field?: string)
 
 async function counts(stack: Stack) {
   const [row] = await stack.orm.em.fork().execute<Record<string, string>[]>(
-    `select (select count(*) from store_order) as orders, (select count(*) from customer) as customers,
+    `select (select count(*) from inbox_event) as inbox, (select count(*) from store_order) as orders, (select count(*) from customer) as customers,
             (select count(*) from retention_dispatch) as dispatches, (select count(*) from retention_rule) as rules,
             (select count(*) from store) as stores, (select count(*) from message_event) as events,
             (select md5(string_agg(row_to_json(s)::text, ',' order by id)) from store s) as store_rows,
@@ -58,7 +58,7 @@ describe('one validation layer: every input bounded, a 4xx naming the field, not
   };
   let before: Awaited<ReturnType<typeof counts>>;
 
-  const webhook = (body: unknown) => postWebhook(stack, store.id, store.webhookSecret, typeof body === 'string' ? body : JSON.stringify(body));
+  const webhook = (body: unknown) => postAndProject(stack, store.id, store.webhookSecret, typeof body === 'string' ? body : JSON.stringify(body));
   const get = async (path: string) => reply(await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }));
   const send = async (method: string, path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     reply(await fetch(`${stack.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...headers }, body }));

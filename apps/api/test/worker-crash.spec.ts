@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FakePostmark } from '@boomerang/testing';
-import { api, createReadyStore, eventually, order, postWebhook, startStack, type Stack } from './harness.js';
+import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 // The real worker binary (built by `npm test` before the integration phase), so it can be killed like production.
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
@@ -50,7 +50,7 @@ describe('a worker killed in the middle of a send', () => {
     // Postmark takes the message, then never answers: the worker dies while waiting.
     postmark.failNext({ kind: 'accept-then-stall', ms: 120_000 });
     const first = startWorker();
-    await postWebhook(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'crash-1', customer: { email: 'crash@x.example', firstName: 'Cy' } })));
+    await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'crash-1', customer: { email: 'crash@x.example', firstName: 'Cy' } })));
     await eventually(async () => postmark.messages.length === 1, 30_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));

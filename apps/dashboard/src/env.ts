@@ -6,7 +6,8 @@ const optional = (value: string | undefined) => value;
 
 export const variables = defineEnvVars({
   API_URL: { schema: optional, description: 'Base URL of the Boomerang API (default http://127.0.0.1:3000).' },
-  ADMIN_API_KEY: { schema: optional, description: 'Admin key sent as `Authorization: Bearer …` (default dev-admin-key).' },
-  TEMPORAL_UI_URL: { schema: optional, description: 'Temporal Web UI linked from the nav (default http://localhost:8233).' },
-  NODE_ENV: { schema: optional, description: '`production` refuses a missing or development ADMIN_API_KEY.' },
+  TEMPORAL_UI_URL: { schema: optional, description: 'Temporal Web UI that pending messages link to (default http://localhost:8233).' },
+  TEMPORAL_NAMESPACE: { schema: optional, description: 'Temporal namespace of the retention workflows (default `default`).' },
+  COOKIE_SECURE: { schema: optional, description: '`false` drops the Secure flag of the session cookie (refused with NODE_ENV=production).' },
+  NODE_ENV: { schema: optional, description: '`production` refuses insecure cookies.' },
 });

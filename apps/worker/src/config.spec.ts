@@ -1,9 +1,12 @@
+import { DEV_SECRETS } from '@boomerang/validation';
 import { ConfigError, loadWorkerConfig } from './config.js';
 
 const DATABASE_URL = 'postgres://boomerang:boomerang@127.0.0.1:54329/boomerang';
 // Printed by `openssl rand -hex 32`.
 const SECRET = '3bbce1f52d085b067707029c4677ea260335bed1c0387926bcfea17ff107857b';
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL, UNSUBSCRIBE_SECRET: SECRET, PUBLIC_URL: 'https://mail.example.com' };
+// Printed by `openssl rand -base64 32`.
+const CREDENTIALS_KEY = 'bfOIVL5N1ZHAk1Qjw20jrDiRFwj3S5dGONRIUd0HrmQ=';
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL, UNSUBSCRIBE_SECRET: SECRET, PUBLIC_URL: 'https://mail.example.com', CREDENTIALS_KEY };
 
 function issuesOf(env: NodeJS.ProcessEnv): Record<string, string> {
   try {
@@ -25,7 +28,19 @@ describe('loadWorkerConfig', () => {
       unsubscribeSecret: 'dev-unsubscribe-secret',
       postmark: null,
       tuning: { maxCachedWorkflows: undefined, providerIndexDelayMs: undefined },
+      credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
+      platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
     });
+  });
+
+  it('reads the platform variables the api reads, and refuses in production what the api refuses', () => {
+    const config = loadWorkerConfig({ DATABASE_URL, CREDENTIALS_KEY, SHOPIFY_API_ORIGIN: 'http://127.0.0.1:4100', ALLOW_INSECURE_PLATFORM_URLS: 'true' });
+    expect(config).toMatchObject({ credentialsKey: CREDENTIALS_KEY, platformEndpoints: { shopifyOrigin: 'http://127.0.0.1:4100', allowInsecureSiteUrls: true } });
+    expect(Object.keys(issuesOf({ DATABASE_URL, CREDENTIALS_KEY: 'c2hvcnQ=' }))).toEqual(['CREDENTIALS_KEY']);
+    expect(Object.keys(issuesOf({ ...PRODUCTION, CREDENTIALS_KEY: DEV_SECRETS.CREDENTIALS_KEY, ALLOW_INSECURE_PLATFORM_URLS: 'true' })).sort()).toEqual([
+      'ALLOW_INSECURE_PLATFORM_URLS',
+      'CREDENTIALS_KEY',
+    ]);
   });
 
   it('reads the tuning knobs the fault tests use, and names a bad one', () => {

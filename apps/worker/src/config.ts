@@ -9,6 +9,9 @@ import {
   envTemporalNamespace,
   loadConfigOrExit,
   parseEnvironment,
+  platformEnvironment,
+  platformProductionIssues,
+  platformSettings,
   weakSecret,
 } from '@boomerang/validation';
 import { z } from 'zod';
@@ -53,6 +56,8 @@ const workerEnv = z.object({
   // Tuning, unset in production: tests shrink the cache to force evictions and shorten Postmark's index delay.
   WORKER_MAX_CACHED_WORKFLOWS: optional(envIntIn(1, 100_000)),
   POSTMARK_INDEX_DELAY_SECONDS: optional(envIntIn(1, 3_600)),
+  // Store connections: the worker opens stored credentials to call the platforms (historical sync, light webhooks).
+  ...platformEnvironment,
 });
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -63,6 +68,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     if (why) issues.push({ variable: 'UNSUBSCRIBE_SECRET', message: why });
     // Links in every email point here; localhost would reach no customer.
     if (raw('PUBLIC_URL') === undefined) issues.push({ variable: 'PUBLIC_URL', message: 'is required when NODE_ENV=production (links in emails)' });
+    issues.push(...platformProductionIssues(env));
   }
   if (issues.length > 0 || !e) throw new ConfigError('worker', issues);
 
@@ -85,6 +91,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       providerIndexDelayMs: e.POSTMARK_INDEX_DELAY_SECONDS === undefined ? undefined : e.POSTMARK_INDEX_DELAY_SECONDS * 1000,
     },
+    ...platformSettings(e),
   };
 }
 
@@ -92,6 +99,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 export function loadWorkerConfigOrExit(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return loadConfigOrExit(
     () => loadWorkerConfig(env),
-    () => (env.UNSUBSCRIBE_SECRET === undefined ? 'worker: using the development default UNSUBSCRIBE_SECRET (NODE_ENV=production refuses it)' : null),
+    () => {
+      const defaults = (['UNSUBSCRIBE_SECRET', 'CREDENTIALS_KEY'] as const).filter((name) => env[name] === undefined);
+      return defaults.length > 0 ? `worker: using the development default ${defaults.join(', ')} (NODE_ENV=production refuses them)` : null;
+    },
   );
 }

@@ -4,6 +4,7 @@ import { openOrm } from '@boomerang/persistence';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { BUNDLE_PATH } from './bundle-path.js';
 import { loadWorkerConfigOrExit } from './config.js';
+import { createIntakeProjector } from './intake-projector.js';
 import { createRetentionWorker } from './retention-worker.js';
 
 const config = loadWorkerConfigOrExit();
@@ -20,8 +21,13 @@ const worker = await createRetentionWorker({
 console.log(
   `[worker] polling task queue "retention" on ${config.temporalAddress} (email: ${config.postmark ? 'postmark' : 'outbox in PostgreSQL'})`,
 );
+// The inbox projector: accepted webhooks, sync pages and imports into the model, then their retention signals.
+const projector = createIntakeProjector({ orm, lifecycle, databaseUrl: config.databaseUrl, platforms: config });
+projector.start();
+console.log('[worker] projecting the intake inbox (LISTEN inbox_event)');
 // run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the signal handlers).
 await worker.run();
+await projector.stop();
 await lifecycle.close();
 await connection.close();
 await orm.close(true);

@@ -3,13 +3,18 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
 import { PreparedStatements, type MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
-import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE } from '@boomerang/workflows';
+import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE, STORE_SYNC_TASK_QUEUE } from '@boomerang/workflows';
 import { UnsubscribeTokens } from '@boomerang/engagement';
-import { createRetentionActivities, createRuleSyncActivities, createTestSendActivities } from '@boomerang/retention';
+import { createRetentionActivities, createRetentionBackfill, createRuleSyncActivities, createTestSendActivities } from '@boomerang/retention';
+import { IntakeService } from '@boomerang/intake';
+import { createSyncActivities, type SyncIntakePort, type SyncSourcePort } from '@boomerang/stores';
+import { workerConnections } from './store-connections.js';
+import type { PlatformSettings } from '@boomerang/validation';
 
 const require = createRequire(import.meta.url);
 
-export interface RetentionWorkerSettings {
+/** The worker opens stored credentials (CREDENTIALS_KEY) to read the platforms' APIs: historical sync. */
+export interface RetentionWorkerSettings extends PlatformSettings {
   namespace: string;
   publicUrl: string;
   unsubscribeSecret: string;
@@ -43,9 +48,17 @@ export interface RetentionWorkerParts {
   /** A prebuilt bundle (production, tests); without one the SDK bundles the compiled workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   transport?: EmailTransport;
+  /** Where historical syncs read a store's orders (default: its connection) and hand them (default: intake). */
+  sync?: { sources?: SyncSourcePort; intake?: SyncIntakePort };
 }
 
-/** The worker process's two pollers: customers' retention workflows, and rule-wide operations. */
+/** A store's orders come from its platform, through the client its stored connection opens. */
+function connectionSyncSources(orm: MikroORM, settings: RetentionWorkerSettings): SyncSourcePort {
+  const connections = workerConnections(orm, settings);
+  return (storeId) => connections.platformClientFor(orm.em.fork(), storeId);
+}
+
+/** The worker process's pollers: customers' retention workflows, rule-wide operations, and historical syncs. */
 export interface RetentionWorkers {
   run(): Promise<void>;
   shutdown(): void;
@@ -91,10 +104,22 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
       ...createRuleSyncActivities({ orm: parts.orm, lifecycle: parts.lifecycle }),
     },
   });
+  const sync = await Worker.create({
+    ...common,
+    taskQueue: STORE_SYNC_TASK_QUEUE,
+    maxCachedWorkflows: 20,
+    activities: createSyncActivities({
+      orm: parts.orm,
+      sources: parts.sync?.sources ?? connectionSyncSources(parts.orm, parts.settings),
+      // Sync pages go through the inbox like webhooks: one projection path, in order with them per customer.
+      intake: parts.sync?.intake ?? new IntakeService(parts.orm),
+      backfill: createRetentionBackfill({ orm: parts.orm, lifecycle: parts.lifecycle }),
+    }),
+  });
   return {
     async run() {
       try {
-        await Promise.all([customers.run(), rules.run()]);
+        await Promise.all([customers.run(), rules.run(), sync.run()]);
       } finally {
         await statements.close();
       }
@@ -102,6 +127,7 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     shutdown() {
       customers.shutdown();
       rules.shutdown();
+      sync.shutdown();
     },
   };
 }

@@ -12,7 +12,19 @@ export type DomainErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   /** Well-formed and allowed, but it cannot be done with what is stored (a template that cannot render). */
-  | 'unprocessable';
+  | 'unprocessable'
+  /** Sign-in: unknown address or wrong password (never says which). */
+  | 'invalid_credentials'
+  /** Sign-in with the right password before the address was verified. */
+  | 'email_unverified'
+  /** An emailed link's token: never issued, expired, or already used. */
+  | 'token_invalid'
+  | 'token_expired'
+  | 'token_used'
+  /** Too many attempts; `retryAfterSeconds` says when to try again. */
+  | 'rate_limited'
+  /** A dependency the request needs (the database) cannot be reached now; the caller should retry. */
+  | 'unavailable';
 
 export interface FieldIssue {
   field: string;
@@ -49,5 +61,15 @@ export class NotFoundError extends DomainError {
 export class UnauthorizedError extends DomainError {
   constructor(message: string) {
     super('unauthorized', message);
+  }
+}
+
+/** Too many attempts for an address or a client; the api answers 429 with Retry-After. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }

@@ -5,3 +5,4 @@ export * from './order.js';
 export * from './rule.js';
 export * from './sending-hours.js';
 export * from './money.js';
+export * from './commerce.js';

@@ -18,9 +18,19 @@ export function isCurrency(code: string): boolean {
   return currencies.has(code);
 }
 
-/** The currency's minor-unit exponent: 2 for USD, 0 for JPY, 3 for BHD. */
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * The currency's minor-unit exponent: 2 for USD, 0 for JPY, 3 for BHD. Remembered per code: building the
+ * Intl.NumberFormat costs ~0.08 ms, a dozen times per order when a sync maps thousands of orders a second.
+ */
 export function currencyDigits(code: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(code);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(code, digits);
+  }
+  return digits;
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;

@@ -11,9 +11,9 @@ describe('ruleMatchesSkus', () => {
     expect(ruleMatchesSkus({ skus: ['COFFEE-1'] }, ['MUG'])).toBe(false);
   });
 
-  it('treats a rule without SKUs as a blanket rule', () => {
+  it('treats a rule without SKUs as a blanket rule, armed also by a purchase of items without SKU', () => {
     expect(ruleMatchesSkus({ skus: [] }, ['ANYTHING'])).toBe(true);
-    expect(ruleMatchesSkus({ skus: [] }, [])).toBe(false);
+    expect(ruleMatchesSkus({ skus: [] }, [])).toBe(true);
   });
 });
 

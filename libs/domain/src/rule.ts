@@ -9,9 +9,12 @@ export interface ProductFilter {
   skus: string[];
 }
 
-/** A rule with no SKUs is a blanket rule: any purchase arms it. SKUs compare case-insensitively, trimmed. */
+/**
+ * A rule with no SKUs is a blanket rule: any purchase arms it, also one whose items carry no SKU (platforms allow
+ * them), as the back-fill's SQL (MATCHING_ORDER_SQL) counts it. SKUs compare case-insensitively, trimmed.
+ */
 export function ruleMatchesSkus(rule: ProductFilter, orderSkus: readonly string[]): boolean {
-  if (rule.skus.length === 0) return orderSkus.length > 0;
+  if (rule.skus.length === 0) return true;
   const wanted = new Set(rule.skus.map(normalizeSku));
   return orderSkus.some((sku) => wanted.has(normalizeSku(sku)));
 }

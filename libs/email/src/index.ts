@@ -5,6 +5,7 @@ export * from './postmark.transport.js';
 export * from './render-context.js';
 export * from './render-message.js';
 export * from './starter-templates.js';
+export * from './system-email.js';
 export * from './template-compiler.js';
 export * from './template-errors.js';
 export * from './template-limits.js';

@@ -1,6 +1,7 @@
 import { Errors, Models, ServerClient } from 'postmark';
 import { PermanentDeliveryError, RetryableDeliveryError, UnconfirmedDeliveryError } from './delivery-errors.js';
 import type { DeliveryReceipt, EmailTransport, OutgoingEmail } from './email-transport.js';
+import type { SystemEmail, SystemMailer } from './system-email.js';
 
 export interface PostmarkSettings {
   serverToken: string;
@@ -20,7 +21,7 @@ const INVALID_EMAIL_REQUEST = 300;
 /** 405: the account ran out of credits. Fixable by the operator, so worth retrying. */
 const NOT_ALLOWED_TO_SEND = 405;
 
-export class PostmarkTransport implements EmailTransport {
+export class PostmarkTransport implements EmailTransport, SystemMailer {
   readonly name = 'postmark' as const;
   readonly transactional = false;
   private readonly client: ServerClient;
@@ -47,6 +48,26 @@ export class PostmarkTransport implements EmailTransport {
         Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })),
         TrackOpens: true,
         TrackLinks: Models.LinkTrackingOptions.HtmlAndText,
+      });
+      return { transport: 'postmark', providerMessageId: response.MessageID };
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  /** Account emails go on the transactional stream, untracked: a password-reset link must not pass through a redirect. */
+  async sendSystem(email: SystemEmail): Promise<DeliveryReceipt> {
+    try {
+      const response = await this.client.sendEmail({
+        From: email.from,
+        To: email.to,
+        Subject: email.subject,
+        HtmlBody: email.html,
+        TextBody: email.text,
+        MessageStream: this.settings.transactionalStream ?? 'outbound',
+        Tag: email.tag,
+        TrackOpens: false,
+        TrackLinks: Models.LinkTrackingOptions.None,
       });
       return { transport: 'postmark', providerMessageId: response.MessageID };
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@boomerang/persistence';
 import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { MessageLogRepository, type LogFilter, type LogKind } from './message-log.repository.js';
+import { MessageLogService } from './message-log.service.js';
 
 const DAY = 86_400_000;
 
@@ -91,6 +92,35 @@ describe('MessageLogRepository (PostgreSQL)', () => {
       expect(range.items.map((m) => m.messageId)).toEqual(expect.arrayContaining([sentIds[1], sentIds[2], sentIds[3]]));
     });
 
+    it('exports a whole log through the cursor pages, cut at the row limit with a last marker, filters kept', async () => {
+      const service = new MessageLogService();
+      const rows = async (max: number, query = {}) => {
+        const out = [];
+        for await (const row of service.exportRows(em, 'sent', a.store, query, max)) out.push(row);
+        return out;
+      };
+      const all = await rows(100);
+      expect(all.map((r) => (r as { sentAt: string }).sentAt)).toEqual((await repository.logPage(a.store, 'sent', { limit: 100 })).items.map((m) => m.sentAt));
+      expect(all).toHaveLength(6);
+      // Exactly at the limit: nothing left out, no marker.
+      expect(await rows(6)).toHaveLength(6);
+      const cut = await rows(4);
+      expect(cut).toHaveLength(5);
+      expect(cut.at(-1)).toEqual({ truncated: true });
+      expect(await rows(100, { ruleId: a.otherRule })).toHaveLength(1);
+      expect(await rows(100, { from: at(4), to: at(1) })).toHaveLength(4);
+    });
+
+    it('names each pending row\'s workflow with the id function it is given', async () => {
+      const service = new MessageLogService({ workflowIdOf: (store, rule, email) => `wf/${store}/${rule}/${email}` });
+      const e = await seedRow(em, 'retention_enrollment', { store_id: b.store, rule_id: b.rule, customer_id: b.customer, next_send_at: at(-1) });
+      const page = await service.log(em, 'pending', b.store, { limit: 10 });
+      expect(page.items).toEqual([expect.objectContaining({ workflowId: `wf/${b.store}/${b.rule}/jane@b.example` })]);
+      // Other logs carry no workflow id.
+      expect((await service.log(em, 'sent', b.store, { limit: 10 })).items[0]).not.toHaveProperty('workflowId');
+      await em.execute(`delete from retention_enrollment where id = ?`, [e]);
+    });
+
     it('lists skipped and failed messages (not sending ones) in the skipped log', async () => {
       const { items } = await repository.logPage(a.store, 'skipped', { limit: 100 });
       expect(items.map((m) => [m.status, m.reason])).toEqual([
@@ -170,12 +200,12 @@ describe('MessageLogRepository (PostgreSQL)', () => {
         expect.objectContaining({ orderId: jpyOrder, orderNumber: '1002', revenue: 1500, currency: 'JPY', messageId: message, messageSubject: 'Back in stock' }),
         expect.objectContaining({ orderId: usdOrder, orderNumber: '1001', revenue: 19.99, currency: 'USD', email: 'jane@a.example', ruleName: 'Coffee' }),
       ]);
-      expect((await repository.revenueByCurrency(a.store)).sort((x, y) => x.currency.localeCompare(y.currency))).toEqual([
-        { currency: 'JPY', minor: 1500 },
-        { currency: 'USD', minor: 1999 },
-      ]);
-      expect(await repository.revenueByCurrency(a.store, a.otherRule)).toEqual([]);
-      expect(await repository.revenueByCurrency(b.store)).toEqual([{ currency: 'USD', minor: 500_00 }]);
+      // Revenue in one currency only: the store's USD total leaves the JPY order out instead of adding 1500 to it.
+      expect(await repository.revenueIn(a.store, 'USD')).toBe(1999);
+      expect(await repository.revenueIn(a.store, 'JPY')).toBe(1500);
+      expect(await repository.revenueIn(a.store, 'EUR')).toBe(0);
+      expect(await repository.revenueIn(a.store, 'USD', a.otherRule)).toBe(0);
+      expect(await repository.revenueIn(b.store, 'USD')).toBe(500_00);
       expect((await repository.counts(a.store)).conversions).toBe(2);
     });
   });

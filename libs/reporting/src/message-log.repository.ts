@@ -161,20 +161,23 @@ export class MessageLogRepository {
     };
   }
 
-  /** All-time counts; messages and conversions of deleted rules still count, pending sends of deleted rules do not. */
+  /**
+   * All-time counts; messages and conversions of deleted rules still count, pending sends of deleted rules do not.
+   * Read from the roll-up tables the triggers of migration MessageStatRollup keep (a few rows per rule and week),
+   * not from the messages themselves.
+   */
   async counts(storeId: string, ruleId?: string): Promise<MessageCounts> {
     const byRule = ruleId ? ' and rule_id = ?' : '';
     const p = () => [storeId, ...(ruleId ? [ruleId] : [])];
     const [counts] = await this.em.execute<Record<string, string | null>[]>(
-      `select
-         (select count(*) from retention_enrollment e join retention_rule r on r.id = e.rule_id
-            where e.store_id = ? and e.state = 'armed' and r.status <> 'deleted'${ruleId ? ' and e.rule_id = ?' : ''}) as pending,
-         (select count(*) from message where store_id = ?${byRule} and status = 'sent') as sent,
-         (select count(*) from message where store_id = ?${byRule} and status in ('skipped', 'failed')) as skipped,
-         (select coalesce(sum(open_count), 0) from message where store_id = ?${byRule}) as opens,
-         (select coalesce(sum(click_count), 0) from message where store_id = ?${byRule}) as clicks,
-         (select count(*) from conversion where store_id = ?${byRule}) as conversions`,
-      [...p(), ...p(), ...p(), ...p(), ...p(), ...p()],
+      `select m.pending, m.sent, m.skipped, m.opens, m.clicks,
+         (select coalesce(sum(conversions), 0) from conversion_stat where store_id = ?${byRule}) as conversions
+       from (select coalesce(sum(s.pending) filter (where r.status <> 'deleted'), 0) as pending,
+                    coalesce(sum(s.sent), 0) as sent, coalesce(sum(s.skipped), 0) as skipped,
+                    coalesce(sum(s.opens), 0) as opens, coalesce(sum(s.clicks), 0) as clicks
+             from message_stat s left join retention_rule r on r.id = s.rule_id
+             where s.store_id = ?${ruleId ? ' and s.rule_id = ?' : ''}) m`,
+      [...p(), ...p()],
     );
     return {
       pending: Number(counts!.pending),
@@ -186,26 +189,43 @@ export class MessageLogRepository {
     };
   }
 
-  /** Attributed revenue per currency, in that currency's minor units (JPY has none, BHD three). */
-  async revenueByCurrency(storeId: string, ruleId?: string): Promise<{ currency: string; minor: number }[]> {
-    const rows = await this.em.execute<{ currency: string; minor: string }[]>(
-      `select currency, sum(revenue_cents) as minor from conversion where store_id = ?${ruleId ? ' and rule_id = ?' : ''} group by currency`,
-      [storeId, ...(ruleId ? [ruleId] : [])],
+  /**
+   * Runs `read` in one transaction, so the overview's figures come from one snapshot. (They read the roll-up counters,
+   * a few rows per rule and week: no JIT or parallel-worker settings are needed any more.)
+   */
+  async inOneSnapshot<T>(read: (repository: MessageLogRepository) => Promise<T>): Promise<T> {
+    return this.em.transactional((tx) => read(new MessageLogRepository(tx)));
+  }
+
+  /**
+   * Attributed revenue in `currency`'s minor units: only conversions in that currency count (a store that changed
+   * its currency, or took orders in another, does not get amounts of different currencies added together).
+   */
+  async revenueIn(storeId: string, currency: string, ruleId?: string): Promise<number> {
+    const [row] = await this.em.execute<{ minor: string | null }[]>(
+      `select coalesce(sum(revenue_minor), 0) as minor from conversion_stat where store_id = ? and currency = ?${ruleId ? ' and rule_id = ?' : ''}`,
+      [storeId, currency, ...(ruleId ? [ruleId] : [])],
     );
-    return rows.map((r) => ({ currency: r.currency, minor: Number(r.minor) }));
+    return Number(row?.minor ?? 0);
   }
 
   /** Sent messages per ISO week (Monday, UTC) for the last `weeks` weeks including this one, oldest first, empty weeks 0. */
   async sentPerWeek(storeId: string, weeks: number, ruleId?: string): Promise<{ weekStart: string; sent: number }[]> {
-    const rows = await this.em.execute<{ week: Date; sent: string }[]>(
-      `select w.week, count(m.id) as sent
-       from generate_series(date_trunc('week', now() at time zone 'utc') - make_interval(weeks => ?), date_trunc('week', now() at time zone 'utc'), interval '1 week') as w(week)
-       left join message m on m.store_id = ?${ruleId ? ' and m.rule_id = ?' : ''} and m.status = 'sent'
-         and date_trunc('week', m.sent_at at time zone 'utc') = w.week
-       group by w.week order by w.week`,
+    // The roll-up files each sent message under the UTC week of its `sent_at`; empty weeks joined in.
+    const rows = await this.em.execute<{ week: string; sent: string | null }[]>(
+      `with bounds as (select (date_trunc('week', now() at time zone 'utc') - make_interval(weeks => ?))::date as first)
+       select to_char(w.week, 'YYYY-MM-DD') as week, c.sent
+       from bounds, generate_series(bounds.first, date_trunc('week', now() at time zone 'utc')::date, interval '1 week') as w(week)
+       left join (
+         select s.week_start, sum(s.sent) as sent
+         from message_stat s, bounds
+         where s.store_id = ?${ruleId ? ' and s.rule_id = ?' : ''} and s.week_start >= bounds.first
+         group by 1
+       ) c on c.week_start = w.week::date
+       order by w.week`,
       [weeks - 1, storeId, ...(ruleId ? [ruleId] : [])],
     );
-    return rows.map((w) => ({ weekStart: new Date(`${String(iso(w.week)).slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10), sent: Number(w.sent) }));
+    return rows.map((w) => ({ weekStart: w.week, sent: Number(w.sent ?? 0) }));
   }
 
   /** The store's outbox, newest first. */

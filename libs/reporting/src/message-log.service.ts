@@ -2,7 +2,7 @@ import { fromMinorUnits, isCurrency, NotFoundError, ValidationError } from '@boo
 import type { EntityManager, OutboxEmail } from '@boomerang/persistence';
 import { filterInstant, instant, isUuid, text, uuid } from '@boomerang/validation';
 import { z } from 'zod';
-import { MessageLogRepository, type LogKind } from './message-log.repository.js';
+import { MessageLogRepository, type LogFilter, type LogKind } from './message-log.repository.js';
 
 const limit = z.coerce
   .number({ error: 'must be a whole number from 1 to 1000' })
@@ -38,6 +38,8 @@ export interface LogPage<T> {
 }
 
 export interface RetentionStats {
+  /** The store's currency: `revenue` counts only conversions in it. */
+  currency: string;
   pending: number;
   sent: number;
   skipped: number;
@@ -49,8 +51,31 @@ export interface RetentionStats {
   weekly: { weekStart: string; sent: number }[];
 }
 
+/** A log export's query string: the same filters as a page, without paging. */
+export const logExportQuerySchema = logQuerySchema.pick({ ruleId: true, from: true, to: true });
+export type LogExportQuery = z.output<typeof logExportQuerySchema>;
+
+/** The most rows one export holds; a longer log is cut and says so in its last row. */
+export const MAX_EXPORT_ROWS = 100_000;
+const EXPORT_PAGE = 1_000;
+
+/** The columns of each log's CSV export, in order (the keys of a log row). */
+export const EXPORT_COLUMNS: Record<LogKind, string[]> = {
+  pending: ['scheduledFor', 'email', 'customerId', 'ruleName', 'ruleId', 'lastPurchaseAt', 'workflowId'],
+  sent: ['sentAt', 'email', 'customerId', 'ruleName', 'ruleId', 'subject', 'dueAt', 'opens', 'clicks', 'transport', 'messageId'],
+  skipped: ['at', 'status', 'reason', 'email', 'customerId', 'ruleName', 'ruleId', 'dueAt', 'messageId'],
+  conversions: ['occurredAt', 'email', 'customerId', 'orderNumber', 'revenue', 'currency', 'ruleName', 'ruleId', 'messageSubject', 'messageSentAt', 'orderId', 'messageId'],
+};
+
+export interface MessageLogOptions {
+  /** The retention workflow's id for a pending row (from the Temporal client library), so the dashboard can link to it. */
+  workflowIdOf?: (storeId: string, ruleId: string, email: string) => string;
+}
+
 /** Read side for the dashboard and API: all-time statistics, the four logs, and the outbox. */
 export class MessageLogService {
+  constructor(private readonly options: MessageLogOptions = {}) {}
+
   async log(em: EntityManager, kind: LogKind, storeId: string, query: LogQuery): Promise<LogPage<Record<string, unknown>>> {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const { items, next } = await new MessageLogRepository(em).logPage(storeId, kind, {
@@ -60,21 +85,51 @@ export class MessageLogService {
       after: after && { time: new Date(after[0]), id: after[1] },
       limit: query.limit,
     });
-    return { items, nextCursor: next ? encodeCursor(next.time, next.id) : null };
+    return { items: this.withWorkflowIds(kind, storeId, items), nextCursor: next ? encodeCursor(next.time, next.id) : null };
   }
 
-  /** All-time figures; messages and conversions of deleted rules still count. */
-  async stats(em: EntityManager, storeId: string, ruleId?: string, weeks = 12): Promise<RetentionStats> {
+  /**
+   * Every row of a log for an export, page by page (one bounded query each, through the same cursor as the api's
+   * pages), at most `maxRows`; `truncated` is yielded last when more rows were left out.
+   */
+  async *exportRows(em: EntityManager, kind: LogKind, storeId: string, query: LogExportQuery, maxRows = MAX_EXPORT_ROWS): AsyncGenerator<Record<string, unknown> | { truncated: true }> {
     const repository = new MessageLogRepository(em);
-    const counts = await repository.counts(storeId, ruleId);
-    // Revenue is kept in each order currency's minor units (JPY has none, BHD three).
-    const revenueRows = await repository.revenueByCurrency(storeId, ruleId);
-    const revenue = revenueRows.reduce(
-      (sum, r) => sum + (isCurrency(r.currency) ? fromMinorUnits(r.minor, r.currency) : r.minor / 100),
-      0,
-    );
-    const weekly = await repository.sentPerWeek(storeId, weeks, ruleId);
-    return { ...counts, revenue: Math.round(revenue * 1000) / 1000, weekly };
+    let after: LogFilter['after'];
+    let sent = 0;
+    for (;;) {
+      const limit = Math.min(EXPORT_PAGE, maxRows - sent);
+      if (limit <= 0) {
+        const more = await repository.logPage(storeId, kind, { ...query, after, limit: 1 });
+        if (more.items.length) yield { truncated: true };
+        return;
+      }
+      const page = await repository.logPage(storeId, kind, { ...query, after, limit });
+      for (const item of this.withWorkflowIds(kind, storeId, page.items)) yield item;
+      sent += page.items.length;
+      if (!page.next) return;
+      after = { time: new Date(page.next.time), id: page.next.id };
+    }
+  }
+
+  private withWorkflowIds(kind: LogKind, storeId: string, items: Record<string, unknown>[]): Record<string, unknown>[] {
+    const workflowIdOf = this.options.workflowIdOf;
+    if (kind !== 'pending' || !workflowIdOf) return items;
+    return items.map((item) => ({ ...item, workflowId: workflowIdOf(storeId, String(item.ruleId), String(item.email)) }));
+  }
+
+  /**
+   * All-time figures; messages and conversions of deleted rules still count. Revenue is in the store's `currency`:
+   * conversions in another currency are left out rather than added as if they were the same money.
+   */
+  async stats(em: EntityManager, store: { id: string; currency: string }, ruleId?: string, weeks = 12): Promise<RetentionStats> {
+    const { counts, minor, weekly } = await new MessageLogRepository(em).inOneSnapshot(async (repository) => ({
+      counts: await repository.counts(store.id, ruleId),
+      // Kept in the currency's minor units (JPY has none, BHD three).
+      minor: await repository.revenueIn(store.id, store.currency, ruleId),
+      weekly: await repository.sentPerWeek(store.id, weeks, ruleId),
+    }));
+    const revenue = isCurrency(store.currency) ? fromMinorUnits(minor, store.currency) : minor / 100;
+    return { currency: store.currency, ...counts, revenue: Math.round(revenue * 1000) / 1000, weekly };
   }
 
   outbox(em: EntityManager, storeId: string, limit = 100): Promise<OutboxEmail[]> {

@@ -31,17 +31,14 @@ export async function composeRetentionEmail(
   const unsubscribeUrl = `${deps.publicUrl}/api/v1/unsubscribe/${deps.unsubscribe.issue(store.id, customer.id)}`;
   // The caller may already hold the arming order (read with everything else the send needs, in one query).
   const order = ctx.order !== undefined ? ctx.order : await em.findOne(OrderSchema, { id: input.armedBy.orderId, storeId: store.id });
-  const storeVars = storeVariables(store);
-  const products = productVariables(order, storeVars.url);
-  const context: RenderContext = {
-    customer: { email: customer.email, firstName: customer.firstName ?? null, lastName: customer.lastName ?? null },
-    store: storeVars,
-    rule: { name: rule.name },
+  const context = retentionRenderContext({
+    store,
+    ruleName: rule.name,
+    customer,
+    order,
     lastOrder: { id: order?.externalId ?? input.armedBy.orderId, placedAt: input.armedBy.purchasedAt },
-    products,
-    product: products[0] ?? NO_PRODUCT,
     unsubscribeUrl,
-  };
+  });
   const rendered = renderMessage(deps.templates, { subject: rule.subject, bodyHtml: rule.bodyHtml, bodyText: rule.bodyText }, context);
 
   const trackingBase = deps.trackingBaseUrl !== undefined ? deps.trackingBaseUrl : deps.transport?.name === 'outbox' ? deps.publicUrl : null;
@@ -63,7 +60,7 @@ export async function composeRetentionEmail(
       storeId: store.id,
       ruleId: rule.id,
       kind: 'marketing',
-      from: `"${rule.senderName.replace(/["\\\r\n]/g, '')}" <${rule.senderEmail}>`,
+      from: fromHeader(rule.senderName, rule.senderEmail),
       to: customer.email,
       subject: rendered.subject,
       html,
@@ -75,7 +72,39 @@ export async function composeRetentionEmail(
   };
 }
 
-function storeVariables(store: Store): StoreVariables {
+/**
+ * What a retention message's template sees: the store (logo, social links, CAN-SPAM address), the customer and the
+ * arming order's products. The send and the dashboard's preview both build it here, so a preview is the real thing.
+ */
+export function retentionRenderContext(ctx: {
+  store: Store;
+  ruleName: string;
+  customer: Pick<Customer, 'email' | 'firstName' | 'lastName'>;
+  order: Order | null;
+  lastOrder: RenderContext['lastOrder'];
+  unsubscribeUrl: string;
+  /** Stands in for the order's products when there is no order (previews). */
+  products?: ProductVariables[];
+}): RenderContext {
+  const storeVars = storeVariables(ctx.store);
+  const products = ctx.order ? productVariables(ctx.order, storeVars.url) : (ctx.products ?? []);
+  return {
+    customer: { email: ctx.customer.email, firstName: ctx.customer.firstName ?? null, lastName: ctx.customer.lastName ?? null },
+    store: storeVars,
+    rule: { name: ctx.ruleName },
+    lastOrder: ctx.lastOrder,
+    products,
+    product: products[0] ?? NO_PRODUCT,
+    unsubscribeUrl: ctx.unsubscribeUrl,
+  };
+}
+
+/** The From header of a retention message: the sender's name quoted, nothing in it that could break the header. */
+export function fromHeader(senderName: string, senderEmail: string): string {
+  return `"${senderName.replace(/["\\\r\n]/g, '')}" <${senderEmail}>`;
+}
+
+export function storeVariables(store: Store): StoreVariables {
   const locality = [store.region, store.postalCode].filter(Boolean).join(' ');
   const address = [store.street, store.city, locality, store.country].filter(Boolean).join(', ');
   const social = Object.entries(store.socialLinks ?? {}).filter(([, url]) => typeof url === 'string' && /^https?:\/\//.test(url));
@@ -91,6 +120,10 @@ function storeVariables(store: Store): StoreVariables {
       .filter(([network]) => network.toLowerCase() !== 'website')
       .map(([network, url]) => ({ network: network.charAt(0).toUpperCase() + network.slice(1), url })),
   };
+}
+
+export function formatMoney(minor: number, currency: string): string {
+  return moneyFormat(currency).format(fromMinorUnits(minor, currency));
 }
 
 const MONEY_FORMATS = new Map<string, Intl.NumberFormat>();

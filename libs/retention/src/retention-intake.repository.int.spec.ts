@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boomerang/persistence';
 import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
-import { RetentionIntakeRepository } from './retention-intake.repository.js';
+import { RetentionIntakeRepository, touchKey } from './retention-intake.repository.js';
 
 const DAY = 86_400_000;
 
@@ -73,25 +73,29 @@ describe('RetentionIntakeRepository (PostgreSQL)', () => {
     expect(await enrollment()).toMatchObject({ state: 'armed', last_order_id: previous, last_purchase_at: at(9).getTime() });
   });
 
-  it('addDispatch queues the store\'s outbox row, written on flush; rulesArmedBy lists an order\'s purchase rules once', async () => {
+  it('insertDispatches writes the store\'s outbox rows in one statement, ids in the given order; rulesArmedBy lists an order\'s purchase rules once', async () => {
     const order = randomUUID();
     const intake = repository();
-    const row = (kind: 'purchase' | 'revoke', ruleId: string) => ({
-      kind, ruleId, customerId: customer, email: 'jane@a.example', orderId: order, purchasedAt: at(1), windowSeconds: 3600, createdAt: new Date(),
+    const row = (kind: 'purchase' | 'revoke', ruleId: string, windowSeconds = 3600) => ({
+      kind, ruleId, customerId: customer, email: 'jane@a.example', orderId: order, purchasedAt: at(1), windowSeconds, createdAt: new Date(),
     });
     const otherRule = randomUUID();
-    const queued = [
-      intake.addDispatch(storeA, row('purchase', rule)),
-      intake.addDispatch(storeA, row('purchase', rule)),
-      intake.addDispatch(storeA, row('purchase', otherRule)),
-      intake.addDispatch(storeA, row('revoke', randomUUID())),
-      // The same order id under another store (it cannot happen; it shows the store filter).
-      intake.addDispatch(storeB, row('purchase', randomUUID())),
-    ];
-    await intake.flush();
-    expect(queued.every((d) => Number(d.id) > 0)).toBe(true);
-    const [stored] = await em.execute(`select store_id, kind, email, window_seconds from retention_dispatch where id = ?`, [queued[0]!.id]);
-    expect(stored).toEqual({ store_id: storeA, kind: 'purchase', email: 'jane@a.example', window_seconds: 3600 });
+    const ids = await intake.insertDispatches(storeA, [
+      row('purchase', rule, 100),
+      row('purchase', rule, 200),
+      row('purchase', otherRule, 300),
+      row('revoke', randomUUID(), 400),
+    ]);
+    // The same order id under another store (it cannot happen; it shows the store filter).
+    await intake.insertDispatches(storeB, [row('purchase', randomUUID())]);
+    expect(await intake.insertDispatches(storeA, [])).toEqual([]);
+    expect(ids).toHaveLength(4);
+    const stored = await em.execute(`select id, store_id, kind, email, window_seconds, purchased_at from retention_dispatch where id in (?, ?, ?, ?) order by id`, ids);
+    expect(stored.map((r) => Number(r.id))).toEqual(ids);
+    expect(stored.map((r) => r.window_seconds)).toEqual([100, 200, 300, 400]);
+    expect(stored[0]).toMatchObject({ store_id: storeA, kind: 'purchase', email: 'jane@a.example' });
+    expect(new Date(stored[3]!.purchased_at as string).getTime()).toBe(at(1).getTime());
+    expect(stored[3]).toMatchObject({ kind: 'revoke' });
     expect((await repository().rulesArmedBy(storeA, order)).sort()).toEqual([rule, otherRule].sort());
     expect(await repository().rulesArmedBy(storeA, randomUUID())).toEqual([]);
   });
@@ -130,6 +134,15 @@ describe('RetentionIntakeRepository (PostgreSQL)', () => {
     expect(await repository().lastTouch(storeA, customer, at(1))).toEqual({ messageId: touch, ruleId: rule });
     // Six days after the touch, past its five-day window; the older messages are further still.
     expect(await repository().lastTouch(storeA, customer, new Date(at(4).getTime() + 6 * DAY - 1))).toBeNull();
+    // Several pairs in one statement answer as one at a time, each under its own key (another customer: none).
+    const late = new Date(at(4).getTime() + 6 * DAY - 1);
+    const stranger = await seedRow(em, 'customer', { store_id: storeA });
+    const pairs = [{ customerId: customer, at: at(1) }, { customerId: customer, at: late }, { customerId: stranger, at: at(1) }, { customerId: customer, at: at(6) }];
+    const batch = await repository().lastTouches(storeA, pairs);
+    expect(batch.size).toBe(4);
+    for (const p of pairs) expect(batch.get(touchKey(p.customerId, p.at))).toEqual(await repository().lastTouch(storeA, p.customerId, p.at));
+    expect(batch.get(touchKey(customer, at(1)))).toEqual({ messageId: touch, ruleId: rule });
+    expect(batch.get(touchKey(customer, at(6)))).not.toBeNull();
   });
 
   it('recordConversion records one conversion per order, updating its amount; deleteConversion removes the store\'s', async () => {

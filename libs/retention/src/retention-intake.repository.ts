@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RetentionDispatchSchema, type EntityManager, type RetentionDispatch } from '@boomerang/persistence';
+import type { EntityManager } from '@boomerang/persistence';
 import { MATCHING_ORDER_SQL, skuParams } from './matching-purchases.js';
 
 /** Where a rule's enrollment of a customer points: the purchase that armed it and when the message falls due. */
@@ -22,6 +22,16 @@ export interface NewDispatch {
   purchasedAt: Date;
   windowSeconds: number;
   createdAt: Date;
+}
+
+export interface Touch {
+  messageId: string;
+  ruleId: string;
+}
+
+/** The key of a (customer, time) pair in `lastTouches`' answer. */
+export function touchKey(customerId: string, at: Date): string {
+  return `${customerId}|${at.getTime()}`;
 }
 
 export interface NewConversion {
@@ -104,26 +114,59 @@ export class RetentionIntakeRepository {
     return Boolean(spent);
   }
 
-  /** Queues a dispatch row in the unit of work; its id is known after `flush`. */
-  addDispatch(storeId: string, dispatch: NewDispatch): RetentionDispatch {
-    return this.em.create(RetentionDispatchSchema, { ...dispatch, storeId });
-  }
-
-  flush(): Promise<void> {
-    return this.em.flush();
+  /**
+   * Records the signals owed to Temporal with one INSERT, in the given order, and returns their ids. Plain SQL rather
+   * than the unit of work: a flush would compute change sets over every entity the projector's round has loaded.
+   */
+  async insertDispatches(storeId: string, dispatches: readonly NewDispatch[]): Promise<number[]> {
+    if (!dispatches.length) return [];
+    const rows = await this.em.execute<{ id: string | number }[]>(
+      `insert into retention_dispatch (kind, store_id, rule_id, customer_id, email, order_id, purchased_at, window_seconds, created_at)
+       select d.kind, ?, d.rule_id, d.customer_id, d.email, d.order_id, d.purchased_at, d.window_seconds, d.created_at
+       from rows from (jsonb_to_recordset(cast(? as jsonb)) as (kind text, rule_id uuid, customer_id uuid, email text, order_id uuid,
+            purchased_at timestamptz, window_seconds int, created_at timestamptz))
+            with ordinality as d(kind, rule_id, customer_id, email, order_id, purchased_at, window_seconds, created_at, ord)
+       order by d.ord
+       returning id`,
+      [
+        storeId,
+        JSON.stringify(
+          dispatches.map((d) => ({
+            kind: d.kind,
+            rule_id: d.ruleId,
+            customer_id: d.customerId,
+            email: d.email,
+            order_id: d.orderId,
+            purchased_at: d.purchasedAt.toISOString(),
+            window_seconds: d.windowSeconds,
+            created_at: d.createdAt.toISOString(),
+          })),
+        ),
+      ],
+    );
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   /** The last marketing message sent to the customer whose rule's attribution window covers `at`. */
-  async lastTouch(storeId: string, customerId: string, at: Date): Promise<{ messageId: string; ruleId: string } | null> {
+  async lastTouch(storeId: string, customerId: string, at: Date): Promise<Touch | null> {
+    return (await this.lastTouches(storeId, [{ customerId, at }])).get(touchKey(customerId, at)) ?? null;
+  }
+
+  /** `lastTouch` for several (customer, time) pairs with one statement; keyed by `touchKey`, null where none. */
+  async lastTouches(storeId: string, pairs: readonly { customerId: string; at: Date }[]): Promise<Map<string, Touch | null>> {
     void storeId; // Messages are found by customer, and a customer belongs to one store.
-    const [touch] = await this.em.execute<{ id: string; rule_id: string }[]>(
-      `select m.id, m.rule_id from message m join retention_rule r on r.id = m.rule_id
-       where m.customer_id = ? and m.status = 'sent' and m.kind = 'marketing' and m.sent_at <= ?
-         and m.sent_at + make_interval(secs => r.attribution_window_seconds) >= ?
-       order by m.sent_at desc limit 1`,
-      [customerId, at, at],
+    if (!pairs.length) return new Map();
+    const rows = await this.em.execute<{ customer_id: string; at: Date | string; id: string | null; rule_id: string | null }[]>(
+      `select p.customer_id, p.at, t.id, t.rule_id
+       from jsonb_to_recordset(cast(? as jsonb)) as p(customer_id uuid, at timestamptz)
+       left join lateral (
+         select m.id, m.rule_id from message m join retention_rule r on r.id = m.rule_id
+         where m.customer_id = p.customer_id and m.status = 'sent' and m.kind = 'marketing' and m.sent_at <= p.at
+           and m.sent_at + make_interval(secs => r.attribution_window_seconds) >= p.at
+         order by m.sent_at desc limit 1) t on true`,
+      [JSON.stringify(pairs.map((p) => ({ customer_id: p.customerId, at: p.at.toISOString() })))],
     );
-    return touch ? { messageId: touch.id, ruleId: touch.rule_id } : null;
+    return new Map(rows.map((r) => [touchKey(r.customer_id, new Date(r.at)), r.id ? { messageId: r.id, ruleId: r.rule_id! } : null]));
   }
 
   /** Records the order's conversion, or updates its amount when the order was already attributed. */

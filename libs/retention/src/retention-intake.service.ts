@@ -1,9 +1,30 @@
 import { isPurchase, ruleMatchesSkus, type OrderStatus } from '@boomerang/domain';
 import type { Customer, EntityManager, Order, RetentionRule } from '@boomerang/persistence';
-import { RetentionIntakeRepository } from './retention-intake.repository.js';
+import { RetentionIntakeRepository, touchKey, type NewDispatch, type Touch } from './retention-intake.repository.js';
 import type { RulesService } from './rules.service.js';
 
 const REVERSED: OrderStatus[] = ['cancelled', 'refunded'];
+
+/**
+ * What one projector round reads for retention, kept for the rest of its transaction: the stores' active rules, read
+ * once per round rather than once per order (a rule changed meanwhile is seen by the next round, as by the next
+ * order), and the attribution touches of its orders, read together by `RetentionIntakeService.prefetchTouches`.
+ */
+export class RetentionRoundCache {
+  private readonly byStore = new Map<string, Promise<RetentionRule[]>>();
+  readonly touches = new Map<string, Touch | null>();
+
+  activeRules(storeId: string, load: () => Promise<RetentionRule[]>): Promise<RetentionRule[]> {
+    let rules = this.byStore.get(storeId);
+    if (!rules) this.byStore.set(storeId, (rules = load()));
+    return rules;
+  }
+}
+
+/** An order that can be a message's conversion: a purchase, or one being processed. */
+function attributable(order: Order): boolean {
+  return isPurchase(order.status as OrderStatus) || order.status === 'processing';
+}
 
 /**
  * Everything an order means for retention, recorded in the order's own transaction: which rules it arms
@@ -13,20 +34,34 @@ const REVERSED: OrderStatus[] = ['cancelled', 'refunded'];
 export class RetentionIntakeService {
   constructor(private readonly rules: RulesService) {}
 
-  async onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null): Promise<number[]> {
+  /** Reads the attribution touches of a round's orders (one statement per store) into its cache. */
+  async prefetchTouches(em: EntityManager, orders: readonly { order: Order; customer: Customer }[], cache: RetentionRoundCache): Promise<void> {
+    const byStore = new Map<string, { customerId: string; at: Date }[]>();
+    for (const { order, customer } of orders) {
+      if (!attributable(order)) continue;
+      const pairs = byStore.get(order.storeId) ?? [];
+      pairs.push({ customerId: customer.id, at: order.placedAt });
+      byStore.set(order.storeId, pairs);
+    }
+    const intake = new RetentionIntakeRepository(em);
+    for (const [storeId, pairs] of byStore) for (const [key, touch] of await intake.lastTouches(storeId, pairs)) cache.touches.set(key, touch);
+  }
+
+  async onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null, cache?: RetentionRoundCache): Promise<number[]> {
     const status = order.status as OrderStatus;
-    await this.attributeConversion(em, order, customer);
-    if (isPurchase(status)) return this.arm(em, order, customer);
+    await this.attributeConversion(em, order, customer, cache);
+    if (isPurchase(status)) return this.arm(em, order, customer, cache);
     if (REVERSED.includes(status) && previousStatus && isPurchase(previousStatus)) return this.revoke(em, order, customer);
     return [];
   }
 
-  private async arm(em: EntityManager, order: Order, customer: Customer): Promise<number[]> {
+  private async arm(em: EntityManager, order: Order, customer: Customer, cache?: RetentionRoundCache): Promise<number[]> {
     const skus = order.lines.map((l) => l.sku);
-    const rules = (await this.rules.activeRules(em, order.storeId)).filter((rule) => ruleMatchesSkus(rule, skus));
+    const load = () => this.rules.activeRules(em, order.storeId);
+    const rules = (await (cache ? cache.activeRules(order.storeId, load) : load())).filter((rule) => ruleMatchesSkus(rule, skus));
     const intake = new RetentionIntakeRepository(em);
     const now = new Date();
-    const dispatches = [];
+    const dispatches: NewDispatch[] = [];
     for (const rule of rules) {
       const nextSendAt = new Date(order.placedAt.getTime() + rule.windowSeconds * 1000);
       await intake.arm(order.storeId, {
@@ -37,10 +72,9 @@ export class RetentionIntakeService {
         nextSendAt,
         updatedAt: now,
       });
-      dispatches.push(this.dispatch(intake, 'purchase', rule, order, customer, now));
+      dispatches.push(this.dispatch('purchase', rule, order, customer, now));
     }
-    await intake.flush();
-    return dispatches.map((d) => d.id);
+    return intake.insertDispatches(order.storeId, dispatches);
   }
 
   /** Takes the purchase back from every rule it armed; the pending log falls back to the previous matching purchase. */
@@ -50,7 +84,7 @@ export class RetentionIntakeService {
     if (!armed.length) return [];
     const rules = await this.rules.byIds(em, order.storeId, armed);
     const now = new Date();
-    const dispatches = [];
+    const dispatches: NewDispatch[] = [];
     for (const rule of rules) {
       // This order is already marked cancelled/refunded in this transaction, so it no longer matches.
       const previous = await intake.latestMatchingPurchase(order.storeId, customer.id, rule.skus);
@@ -67,23 +101,23 @@ export class RetentionIntakeService {
       } else {
         await intake.disarm(order.storeId, rule.id, customer.id, order.id, now);
       }
-      dispatches.push(this.dispatch(intake, 'revoke', rule, order, customer, now));
+      dispatches.push(this.dispatch('revoke', rule, order, customer, now));
     }
-    await intake.flush();
-    return dispatches.map((d) => d.id);
+    return intake.insertDispatches(order.storeId, dispatches);
   }
 
   /**
    * An order placed within a message's attribution window after it is that message's conversion (last touch
    * wins); a cancelled or refunded order is not, and loses an attribution it had.
    */
-  private async attributeConversion(em: EntityManager, order: Order, customer: Customer): Promise<void> {
+  private async attributeConversion(em: EntityManager, order: Order, customer: Customer, cache?: RetentionRoundCache): Promise<void> {
     const intake = new RetentionIntakeRepository(em);
-    if (!isPurchase(order.status as OrderStatus) && order.status !== 'processing') {
+    if (!attributable(order)) {
       await intake.deleteConversion(order.storeId, order.id);
       return;
     }
-    const touch = await intake.lastTouch(order.storeId, customer.id, order.placedAt);
+    const key = touchKey(customer.id, order.placedAt);
+    const touch = cache?.touches.has(key) ? cache.touches.get(key)! : await intake.lastTouch(order.storeId, customer.id, order.placedAt);
     if (!touch) return;
     await intake.recordConversion(order.storeId, {
       ruleId: touch.ruleId,
@@ -96,8 +130,8 @@ export class RetentionIntakeService {
     });
   }
 
-  private dispatch(intake: RetentionIntakeRepository, kind: 'purchase' | 'revoke', rule: RetentionRule, order: Order, customer: Customer, now: Date) {
-    return intake.addDispatch(order.storeId, {
+  private dispatch(kind: 'purchase' | 'revoke', rule: RetentionRule, order: Order, customer: Customer, now: Date): NewDispatch {
+    return {
       kind,
       ruleId: rule.id,
       customerId: customer.id,
@@ -106,6 +140,6 @@ export class RetentionIntakeService {
       purchasedAt: order.placedAt,
       windowSeconds: rule.windowSeconds,
       createdAt: now,
-    });
+    };
   }
 }

@@ -42,7 +42,13 @@ export const createRuleSchema = z
   })
   .strict();
 
-export const updateRuleSchema = createRuleSchema.omit({ status: true, backfill: true }).partial().strict();
+// Built from the create schema's fields without their defaults: in zod 4 `.partial()` keeps `.default()`, so a PATCH
+// that leaves out sendingFilter or skus would reset them to 'all' and [] (a SKU rule silently turned blanket).
+const ruleFields = createRuleSchema.omit({ status: true, backfill: true }).shape;
+export const updateRuleSchema = z
+  .object({ ...ruleFields, sendingFilter: ruleFields.sendingFilter.removeDefault(), skus: ruleFields.skus.removeDefault() })
+  .partial()
+  .strict();
 
 export const activateRuleSchema = z
   .object({ backfill: z.enum(['within_window', 'include_overdue', 'none']).default('within_window') })

@@ -47,19 +47,47 @@ export interface CreatedStore {
   apiKey: string;
 }
 
+/** A store a merchant adds to an account: the account owns it, and its normalised domain keys the trial. */
+export interface OwnedStoreInput {
+  accountId: string;
+  domain: string;
+  name: string;
+  platform: string;
+  timezone: string;
+  currency: string;
+  country: string | null;
+}
+
 export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
 }
 
 export class StoresService {
-  async create(em: EntityManager, body: unknown): Promise<CreatedStore> {
+  /** A store created with the admin key (operations): it belongs to no account. */
+  create(em: EntityManager, body: unknown): Promise<CreatedStore> {
     const input = parseOrThrow(createStoreSchema, body);
+    return this.insert(em, { ...input, accountId: null, domain: null });
+  }
+
+  /** A store of a merchant's account (input already validated by the accounts library). */
+  createOwned(em: EntityManager, input: OwnedStoreInput): Promise<CreatedStore> {
+    return this.insert(em, input);
+  }
+
+  private async insert(
+    em: EntityManager,
+    input: { name: string; platform: string; timezone: string; currency?: string; country?: string | null; accountId: string | null; domain: string | null },
+  ): Promise<CreatedStore> {
     const apiKey = `bk_${randomBytes(24).toString('base64url')}`;
     const store = em.create(StoreSchema, {
       id: randomUUID(),
       name: input.name,
       platform: input.platform,
       timezone: input.timezone,
+      ...(input.currency && { currency: input.currency }),
+      country: input.country ?? null,
+      accountId: input.accountId,
+      domain: input.domain,
       // An object, not the column default's text '{}', so a new store answers `socialLinks: {}`.
       socialLinks: {},
       apiKeyHash: hashApiKey(apiKey),
@@ -83,6 +111,17 @@ export class StoresService {
 
   list(em: EntityManager): Promise<Store[]> {
     return em.find(StoreSchema, {}, { orderBy: { createdAt: 'asc' } });
+  }
+
+  /** The store, only if the account owns it: another account's store is "not found", never "forbidden". */
+  async getOwned(em: EntityManager, accountId: string, storeId: string): Promise<Store> {
+    const store = isUuid(storeId) ? await em.findOne(StoreSchema, { id: storeId, accountId }) : null;
+    if (!store) throw new NotFoundError('store', storeId);
+    return store;
+  }
+
+  listOwned(em: EntityManager, accountId: string): Promise<Store[]> {
+    return em.find(StoreSchema, { accountId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
   async get(em: EntityManager, storeId: string): Promise<Store> {

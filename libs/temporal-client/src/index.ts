@@ -1,3 +1,4 @@
 export * from './retention-ids.js';
 export * from './retention.lifecycle.js';
 export * from './temporal-errors.js';
+export * from './historical-sync.lifecycle.js';

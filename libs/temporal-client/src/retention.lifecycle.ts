@@ -21,6 +21,7 @@ import {
   type TestSendInput,
   type TestSendResult,
 } from '@boomerang/workflows';
+import { HistoricalSyncLifecycle, type StartHistoricalSync } from './historical-sync.lifecycle.js';
 import { retentionWorkflowId } from './retention-ids.js';
 
 export interface TemporalSettings {
@@ -245,6 +246,17 @@ export class RetentionLifecycle {
       args: [input],
       workflowExecutionTimeout: '2 minutes',
     });
+  }
+
+  /** Starts the store's historical sync; `started: false` when one already runs. */
+  async startHistoricalSync(input: StartHistoricalSync): Promise<{ workflowId: string; started: boolean }> {
+    // Bounded like every request-path call: an unreachable Temporal fails the request instead of holding it.
+    return this.client.connection.withDeadline(Date.now() + this.callTimeoutMs, () => new HistoricalSyncLifecycle(this.client).start(input));
+  }
+
+  /** The running (or last) historical sync's progress from its query; null when the store never had one. */
+  async describeHistoricalSync(storeId: string) {
+    return new HistoricalSyncLifecycle(this.client).describe(storeId);
   }
 
   /**

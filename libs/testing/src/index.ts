@@ -3,3 +3,8 @@ export * from './test-database.js';
 export * from './seed-rows.js';
 export * from './tcp-proxy.js';
 export * from './fake-postmark.js';
+export * from './fakes/fake-shopify.js';
+export * from './fakes/fake-platform-server.js';
+export * from './fakes/fake-woocommerce.js';
+export * from './fakes/fake-bigcommerce.js';
+export * from './fakes/webhook-receiver.js';

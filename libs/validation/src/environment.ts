@@ -16,6 +16,8 @@ export const DEV_SECRETS = {
   ADMIN_API_KEY: 'dev-admin-key',
   UNSUBSCRIBE_SECRET: 'dev-unsubscribe-secret',
   POSTMARK_WEBHOOK_SECRET: 'dev-postmark-webhook-secret',
+  /** 32 bytes, base64: the ASCII text `boomerang-dev-credentials-key-32`. */
+  CREDENTIALS_KEY: 'Ym9vbWVyYW5nLWRldi1jcmVkZW50aWFscy1rZXktMzI=',
 } as const;
 
 export interface ConfigIssue {
@@ -63,6 +65,20 @@ export const envHostPort = z
 
 export const envTemporalNamespace = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name');
 
+/** Postmark's requestHost: a bare host, optionally host:port (a fake server on loopback in tests). */
+export const envPostmarkRequestHost = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port');
+
+export const envPostmarkStream = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a Postmark message stream id');
+
+export const envTimeoutSeconds = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds above 0, at most 600')
+  .transform(Number)
+  .refine((n) => n > 0 && n <= 600, 'must be a number of seconds above 0, at most 600');
+
+/** Which email transport an app sends through: the development outbox (PostgreSQL) or Postmark. */
+export const envEmailTransport = z.enum(['outbox', 'postmark'], { error: 'must be outbox or postmark' });
+
 const MIN_SECRET_LENGTH = 32;
 const MIN_SECRET_BITS = 128;
 
@@ -106,4 +122,54 @@ export function loadConfigOrExit<C>(load: () => C, warnings: () => string | null
     console.error(err.message);
     process.exit(CONFIG_EXIT_CODE);
   }
+}
+
+/** `true` or `false`, nothing else (a typo must not silently mean either). */
+export const envBoolean = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+/** An http(s) origin only: scheme, host and port, no path (a platform API's base). */
+export const envHttpOrigin = envHttpUrl.refine((v) => new URL(v).origin === v, 'must be an origin only (scheme://host[:port]), no path');
+
+/** AES-256 key: exactly 32 bytes, base64 (standard or URL-safe), e.g. `openssl rand -base64 32`. */
+export const envCredentialsKey = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/_-]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64, e.g. openssl rand -base64 32');
+
+/**
+ * The variables of store connections (issue 12), shared by the api and the worker: the key that seals stored
+ * credentials, and where the platforms' APIs are (the real ones by default; the fakes on loopback in tests).
+ */
+export const platformEnvironment = {
+  CREDENTIALS_KEY: envOptional(envCredentialsKey),
+  SHOPIFY_API_ORIGIN: envOptional(envHttpOrigin),
+  BIGCOMMERCE_API_ORIGIN: envOptional(envHttpOrigin),
+  ALLOW_INSECURE_PLATFORM_URLS: envOptional(envBoolean),
+};
+
+export interface PlatformSettings {
+  credentialsKey: string;
+  platformEndpoints: { shopifyOrigin: string | null; bigcommerceOrigin: string; allowInsecureSiteUrls: boolean };
+}
+
+/** Production refuses the public development key and insecure platform URLs; reads the raw environment. */
+export function platformProductionIssues(env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const key = env.CREDENTIALS_KEY === '' ? undefined : env.CREDENTIALS_KEY;
+  if (key === undefined) issues.push({ variable: 'CREDENTIALS_KEY', message: 'is required when NODE_ENV=production (openssl rand -base64 32)' });
+  else if (key === DEV_SECRETS.CREDENTIALS_KEY) issues.push({ variable: 'CREDENTIALS_KEY', message: 'is the public development default; set a key of your own (openssl rand -base64 32)' });
+  if (env.ALLOW_INSECURE_PLATFORM_URLS === 'true') {
+    issues.push({ variable: 'ALLOW_INSECURE_PLATFORM_URLS', message: 'must not be true when NODE_ENV=production (credentials would travel over plain http)' });
+  }
+  return issues;
+}
+
+export function platformSettings(e: { CREDENTIALS_KEY?: string; SHOPIFY_API_ORIGIN?: string; BIGCOMMERCE_API_ORIGIN?: string; ALLOW_INSECURE_PLATFORM_URLS?: boolean }): PlatformSettings {
+  return {
+    credentialsKey: e.CREDENTIALS_KEY ?? DEV_SECRETS.CREDENTIALS_KEY,
+    platformEndpoints: {
+      shopifyOrigin: e.SHOPIFY_API_ORIGIN ?? null,
+      bigcommerceOrigin: e.BIGCOMMERCE_API_ORIGIN ?? 'https://api.bigcommerce.com',
+      allowInsecureSiteUrls: e.ALLOW_INSECURE_PLATFORM_URLS ?? false,
+    },
+  };
 }

@@ -2,3 +2,4 @@
 export * from './retention.contracts.js';
 export * from './rule-sync.contracts.js';
 export * from './search-attributes.js';
+export * from './historical-sync.contracts.js';

@@ -25,9 +25,11 @@ describe('workflow replay', () => {
     current = await bundle('./workflows.ts');
   }, 60_000);
 
-  it('has histories of both workflows to replay', () => {
+  it('has histories of every long-running workflow to replay', () => {
     expect(files.filter((f) => f.startsWith('retentionWorkflow')).length).toBeGreaterThan(5);
     expect(files.filter((f) => f.startsWith('ruleSyncWorkflow')).length).toBeGreaterThan(3);
+    // Recorded by libs/stores' historical-sync.int.spec.ts (RECORD_HISTORIES=dir): completed, continued-as-new, failed.
+    expect(files.filter((f) => f.startsWith('historicalSyncWorkflow')).length).toBeGreaterThan(2);
   });
 
   it.each(files)('replays %s deterministically with the current code', async (file) => {

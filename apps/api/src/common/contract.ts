@@ -15,7 +15,7 @@ import { z } from 'zod';
 /** The body of every 4xx/5xx answer (see domain-error.filter.ts). */
 export const errorSchema = z
   .object({
-    error: z.string().meta({ description: 'A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, internal' }),
+    error: z.string().meta({ description: 'A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, invalid_credentials, email_unverified, token_invalid, token_expired, token_used, rate_limited, unavailable, internal' }),
     message: z.string(),
     issues: z.array(z.object({ field: z.string().meta({ description: 'The field, dotted (`lineItems.0.sku`), or `(body)`' }), message: z.string() })).optional(),
   })
@@ -24,11 +24,15 @@ export const errorSchema = z
 const FAILURES: Record<number, string> = {
   400: 'Invalid input: `issues` names each bad field',
   401: 'Missing or wrong credentials',
+  403: 'Signed in correctly, but not allowed yet (email_unverified)',
   404: 'Unknown (or malformed) id',
   409: 'Conflicts with the current state',
+  410: 'The emailed link expired (token_expired) or was already used (token_used)',
   413: 'Body over 1 MiB',
   415: 'Body not JSON, or sent with a Content-Encoding',
   422: 'Well-formed but cannot be processed (e.g. a template that cannot render)',
+  429: 'Too many attempts (rate_limited); Retry-After says when to try again',
+  503: 'The database is unreachable (unavailable): nothing was stored; retry later',
 };
 
 /** Body validated by the global ContractPipe with `schema`; the service parses it again with the same schema object. */

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError, type DomainErrorCode } from '@boomerang/domain';
+import { DomainError, RateLimitedError, type DomainErrorCode } from '@boomerang/domain';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { errorSchema } from './contract.js';
@@ -14,7 +14,28 @@ const STATUS: Record<DomainErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  invalid_credentials: 401,
+  email_unverified: 403,
+  token_invalid: 400,
+  token_expired: 410,
+  token_used: 410,
+  rate_limited: 429,
+  unavailable: 503,
 };
+
+/**
+ * PostgreSQL cannot be reached (refused, reset, terminated, the pool could not connect): a 503 the sender retries
+ * (a platform redelivers its webhook), never a 500.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return true;
+    const text = typeof e.message === 'string' ? e.message : '';
+    if (/Connection terminated|connection timeout|Client has encountered a connection error|Connection ended unexpectedly|timeout exceeded when trying to connect/i.test(text)) return true;
+  }
+  return false;
+}
 
 /** `{ error: code, message, issues? }` with the code's status; also used by the body layer, which runs before Nest. */
 export function sendDomainError(res: Response, error: DomainError): void {
@@ -24,6 +45,7 @@ export function sendDomainError(res: Response, error: DomainError): void {
     message: error.message,
     ...(error.issues.length ? { issues: error.issues } : {}),
   };
+  if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   res.status(STATUS[error.code] ?? 400).json(body);
 }
 
@@ -41,6 +63,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       res.status(status).json({ error: status === 404 ? 'not_found' : 'http_error', message: exception.message } satisfies z.output<typeof errorSchema>);
+      return;
+    }
+    if (isDatabaseUnreachable(exception)) {
+      res.setHeader('Retry-After', '5');
+      sendDomainError(res, new DomainError('unavailable', 'the database is unreachable; nothing was stored, retry later'));
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -6,7 +6,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidParam, ValidQuery } from '../common/contract.js';
-import { openStore, StoreKeyGuard } from '../common/store-access.js';
+import { openStore, StoreAccessGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -46,7 +46,7 @@ const retryOutcomeSchema = z.object({
 /** Accepted orders whose retention signal Temporal refused for good (or too often): listed with the reason, and retried. */
 @ApiTags('dispatch')
 @ApiBearerAuth('apiKey')
-@UseGuards(StoreKeyGuard)
+@UseGuards(StoreAccessGuard)
 @Controller('api/v1/stores/:storeId/dispatch/dead-letters')
 export class DeadLettersController {
   constructor(

@@ -6,7 +6,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidParam, ValidQuery } from '../common/contract.js';
-import { openStore, StoreKeyGuard } from '../common/store-access.js';
+import { openStore, StoreAccessGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -19,7 +19,13 @@ const logKindSchema = z.enum(LOG_KINDS, { error: `must be one of ${LOG_KINDS.joi
 const time = z.string().meta({ format: 'date-time' });
 /** What every log row names: the rule and the customer. */
 const logRowSchema = z.object({ ruleId: z.uuid(), ruleName: z.string(), customerId: z.uuid(), email: z.string() });
-const pendingItemSchema = logRowSchema.extend({ lastPurchaseAt: time.nullable(), scheduledFor: time }).meta({ id: 'PendingLogItem' });
+const pendingItemSchema = logRowSchema
+  .extend({
+    lastPurchaseAt: time.nullable(),
+    scheduledFor: time,
+    workflowId: z.string().meta({ description: 'The customer\'s retention workflow in Temporal (the Temporal UI shows it under this id)' }),
+  })
+  .meta({ id: 'PendingLogItem' });
 const sentItemSchema = logRowSchema
   .extend({
     messageId: z.uuid(),
@@ -67,13 +73,14 @@ export const logPageSchema = z
 
 export const statsSchema = z
   .object({
+    currency: z.string().meta({ description: 'The store\'s currency (ISO 4217): `revenue` is in it, and counts only conversions in it' }),
     pending: z.number().int(),
     sent: z.number().int(),
     skipped: z.number().int(),
     opens: z.number().int(),
     clicks: z.number().int(),
     conversions: z.number().int(),
-    revenue: z.number().meta({ description: 'Attributed revenue in major units' }),
+    revenue: z.number().meta({ description: 'Attributed revenue in major units of `currency`' }),
     weekly: z.array(z.object({ weekStart: z.string(), sent: z.number().int() })).meta({ description: 'Sent per ISO week (UTC), oldest first' }),
   })
   .meta({ id: 'Stats' });
@@ -97,7 +104,7 @@ const outboxSummarySchema = z.object({ id: z.uuid(), messageId: z.uuid(), to: z.
 
 @ApiTags('messages')
 @ApiBearerAuth('apiKey')
-@UseGuards(StoreKeyGuard)
+@UseGuards(StoreAccessGuard)
 @Controller('api/v1/stores/:storeId')
 export class MessagesController {
   constructor(
@@ -125,7 +132,7 @@ export class MessagesController {
   @Fails(400, 401, 404)
   async stats(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidQuery(statsQuerySchema) q: z.infer<typeof statsQuerySchema>) {
     const { em, store } = await this.open(req, storeId);
-    return this.log.stats(em, store.id, q.ruleId);
+    return this.log.stats(em, store, q.ruleId);
   }
 
   @Get('messages/pending')
@@ -161,6 +168,6 @@ export class MessagesController {
   async outboxEmail(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('emailId') emailId: string): Promise<z.output<typeof outboxEmailSchema>> {
     const { em, store } = await this.open(req, storeId);
     const e = await this.log.outboxEmail(em, store.id, emailId);
-    return { id: e.id, storeId: e.storeId, messageId: e.messageId, fromAddress: e.fromAddress, toAddress: e.toAddress, subject: e.subject, html: e.html, text: e.text, headers: e.headers, createdAt: e.createdAt };
+    return { id: e.id, storeId: store.id, messageId: e.messageId, fromAddress: e.fromAddress, toAddress: e.toAddress, subject: e.subject, html: e.html, text: e.text, headers: e.headers, createdAt: e.createdAt };
   }
 }

@@ -7,7 +7,7 @@ import { StoresService } from '@boomerang/stores';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, type SameShape, ValidBody } from '../common/contract.js';
-import { openStore, StoreKeyGuard } from '../common/store-access.js';
+import { openStore, StoreAccessGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
 
@@ -71,7 +71,7 @@ export function ruleView(rule: RetentionRule): z.output<typeof ruleViewSchema> {
 
 @ApiTags('rules')
 @ApiBearerAuth('apiKey')
-@UseGuards(StoreKeyGuard)
+@UseGuards(StoreAccessGuard)
 @Controller('api/v1/stores/:storeId/rules')
 export class RulesController {
   constructor(

@@ -5,9 +5,10 @@ import { createStoreSchema, missingCanSpamFields, storedLinks, StoresService, up
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidBody } from '../common/contract.js';
-import { AdminKeyGuard, openStore, StoreKeyGuard } from '../common/store-access.js';
+import { AdminKeyGuard, openStore, StoreAccessGuard } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
+import { trialSchema } from '../accounts/account.views.js';
 
 const nullableText = z.string().nullable();
 
@@ -15,6 +16,7 @@ export const storeViewSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
+    domain: nullableText.meta({ description: 'The storefront domain, normalised; null for stores created with the admin key' }),
     platform: z.string(),
     timezone: z.string().meta({ description: 'IANA time zone' }),
     currency: z.string().meta({ description: 'ISO 4217 code' }),
@@ -39,6 +41,7 @@ export const createdStoreSchema = storeViewSchema
     apiKey: z.string().meta({ description: 'Shown once: only its hash is stored' }),
     webhookSecret: z.string(),
     webhookUrl: z.string(),
+    trial: trialSchema.nullable().meta({ description: 'The trial this store started or joined; null without one (admin-created, or the domain already had a trial)' }),
   })
   .meta({ id: 'CreatedStore' });
 
@@ -46,6 +49,7 @@ export function storeView(store: Store): z.output<typeof storeViewSchema> {
   return {
     id: store.id,
     name: store.name,
+    domain: store.domain ?? null,
     platform: store.platform,
     timezone: store.timezone,
     currency: store.currency,
@@ -87,6 +91,7 @@ export class StoresController {
       apiKey,
       webhookSecret: store.webhookSecret,
       webhookUrl: `${this.config.publicUrl}/api/v1/stores/${store.id}/webhooks/orders`,
+      trial: null,
     };
   }
 
@@ -99,7 +104,7 @@ export class StoresController {
   }
 
   @Patch(':storeId')
-  @UseGuards(StoreKeyGuard)
+  @UseGuards(StoreAccessGuard)
   @Returns(200, storeViewSchema)
   @Fails(400, 401, 404)
   async update(@Req() req: Request, @IdParam('storeId') storeId: string, @ValidBody(updateStoreSchema) body: unknown) {
@@ -108,7 +113,7 @@ export class StoresController {
   }
 
   @Get(':storeId')
-  @UseGuards(StoreKeyGuard)
+  @UseGuards(StoreAccessGuard)
   @Returns(200, storeViewSchema)
   @Fails(401, 404)
   async get(@Req() req: Request, @IdParam('storeId') storeId: string) {

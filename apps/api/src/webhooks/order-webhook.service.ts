@@ -1,49 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { IntakeService } from '@boomerang/intake';
 import { MikroORM } from '@boomerang/persistence';
-import { RetentionDispatcher, RetentionIntakeService } from '@boomerang/retention';
-import { OrderIngestionService, StoresService } from '@boomerang/stores';
+import { StoresService } from '@boomerang/stores';
 
 export interface WebhookReceipt {
-  orderId: string;
-  customerId: string;
-  status: string;
-  applied: boolean;
-  rulesArmed: number;
+  eventId: string;
+  duplicate: boolean;
 }
 
+const SECRET_TTL_MS = 10_000;
+const SECRET_CACHE_MAX = 10_000;
+
 /**
- * Order webhook: verify, then persist the order, its customer and the owed retention signals in one
- * transaction. The 2xx goes out only after that commit; signals are delivered after it, and the
- * dispatcher's sweep retries any that could not be.
+ * The custom cart's order webhook, inbox-first: verify, validate and store the event with one INSERT, then answer.
+ * Projection into orders, retention signals and conversions follow asynchronously (the worker's InboxProjector).
+ * Store secrets are cached briefly, so a webhook costs the INSERT alone.
  */
 @Injectable()
 export class OrderWebhookService {
+  private readonly secrets = new Map<string, { secret: string; until: number }>();
+
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     @Inject(StoresService) private readonly stores: StoresService,
-    @Inject(OrderIngestionService) private readonly ingestion: OrderIngestionService,
-    @Inject(RetentionIntakeService) private readonly intake: RetentionIntakeService,
-    @Inject(RetentionDispatcher) private readonly dispatcher: RetentionDispatcher,
+    @Inject(IntakeService) private readonly intake: IntakeService,
   ) {}
 
-  async receive(storeId: string, rawBody: Buffer, signature: string | undefined): Promise<WebhookReceipt> {
+  async receive(storeId: string, rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<WebhookReceipt> {
+    const secret = await this.secretOf(storeId);
+    return this.intake.accept({ store: { id: storeId }, platform: 'custom', webhook: { headers, rawBody }, secret });
+  }
+
+  private async secretOf(storeId: string): Promise<string> {
+    const cached = this.secrets.get(storeId);
+    if (cached && cached.until > Date.now()) return cached.secret;
     const store = await this.stores.get(this.orm.em.fork(), storeId);
-    const payload = this.ingestion.parseSigned(store, rawBody, signature);
-    const { receipt, dispatchIds } = await this.orm.em.fork().transactional(async (em) => {
-      const ingested = await this.ingestion.ingest(em, store, payload);
-      const dispatchIds = ingested.applied ? await this.intake.onOrder(em, ingested.order, ingested.customer, ingested.previousStatus) : [];
-      return {
-        dispatchIds,
-        receipt: {
-          orderId: ingested.order.id,
-          customerId: ingested.customer.id,
-          status: ingested.order.status,
-          applied: ingested.applied,
-          rulesArmed: dispatchIds.length,
-        },
-      };
-    });
-    await this.dispatcher.deliver(store.id, dispatchIds);
-    return receipt;
+    if (this.secrets.size >= SECRET_CACHE_MAX) this.secrets.clear();
+    this.secrets.set(storeId, { secret: store.webhookSecret, until: Date.now() + SECRET_TTL_MS });
+    return store.webhookSecret;
   }
 }

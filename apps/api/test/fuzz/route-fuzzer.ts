@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { signWebhook } from '@boomerang/stores';
 import {
@@ -32,6 +32,8 @@ export interface FuzzContext {
   other: Tenant;
   /** A fresh draft rule of the fuzzed store, for this route only (so deleting or activating it spoils no other route). */
   ruleId: string;
+  /** A fresh session of the fuzzed store's owner, for this route only (so signing out spoils no other route). */
+  session: string;
 }
 
 export interface FuzzCase {
@@ -111,6 +113,14 @@ export function paramArbitrary(route: AppRoute, name: string, ctx: FuzzContext):
         { weight: 1, arbitrary: hostileString },
       );
     case 'file':
+      // A store logo's file name (`<sha256>.<ext>`): the store's own, another's, wrong extensions, hostile ones.
+      if (route.path.includes('/logos/')) {
+        return fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...[tenant.logoFile, other.logoFile].filter((f): f is string => Boolean(f))) },
+          { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^[0-9a-f]{64}$/), fc.constantFrom('png', 'jpg', 'gif', 'webp', 'svg', 'html', '')).map(([h, e]) => `${h}.${e}`) },
+          { weight: 2, arbitrary: hostileString },
+        );
+      }
       return fc.oneof(
         { weight: 4, arbitrary: fc.constant(`${tenant.trackingToken}.gif`) },
         { weight: 3, arbitrary: fc.constantFrom(...forge(tenant.trackingToken), other.trackingToken).map((t) => `${t}.gif`) },
@@ -162,6 +172,18 @@ export function seedBodies(route: AppRoute, ctx: FuzzContext): unknown[] {
     'PATCH /api/v1/stores/:storeId/rules/:ruleId': [VALID_RULE],
     'POST /api/v1/stores/:storeId/rules/:ruleId/activate': [{ backfill: 'none' }],
     'POST /api/v1/stores/:storeId/rules/:ruleId/test-send': [{ to: 'fuzz.test@example.com', customerId: tenant.customerId }],
+    'POST /api/v1/stores/:storeId/rules/preview': [
+      {
+        name: VALID_RULE.name,
+        subject: VALID_RULE.subject,
+        bodyHtml: VALID_RULE.bodyHtml,
+        bodyText: 'Hi {{customer.firstName}}',
+        senderName: VALID_RULE.senderName,
+        senderEmail: VALID_RULE.senderEmail,
+        skus: ['FUZZ-SKU-1'],
+        customerId: tenant.customerId,
+      },
+    ],
     'POST /api/v1/stores/:storeId/webhooks/orders': [
       {
         id: 'fuzz-order-1',
@@ -174,7 +196,30 @@ export function seedBodies(route: AppRoute, ctx: FuzzContext): unknown[] {
         updatedAt: now,
       },
     ],
+    'POST /api/v1/stores/:storeId/orders/import': [
+      [
+        {
+          id: 'fuzz-import-1',
+          status: 'completed',
+          currency: 'USD',
+          customer: { email: 'fuzz.importer@example.com', firstName: 'Fuzz', optedIn: false },
+          lineItems: [{ sku: 'FUZZ-SKU-2', name: 'Fuzz tea', quantity: 1, price: '9.50' }],
+          totals: { total: '9.50' },
+          createdAt: now,
+        },
+      ],
+    ],
     'POST /api/v1/webhooks/postmark': postmarkSeeds(tenant.messageId, now),
+    'POST /api/v1/auth/sign-up': [{ name: 'Fuzz Merchant', email: 'fuzz.merchant@merchant.example', password: 'fuzz merchant password' }],
+    'POST /api/v1/auth/sign-in': [{ email: tenant.ownerEmail, password: tenant.ownerPassword }],
+    'POST /api/v1/auth/verify': [{ token: 'fuzz-token-that-was-never-issued-0000000000' }],
+    'POST /api/v1/auth/resend-verification': [{ email: tenant.ownerEmail }],
+    'POST /api/v1/auth/forgot-password': [{ email: tenant.ownerEmail }],
+    'POST /api/v1/auth/reset-password': [{ token: 'fuzz-token-that-was-never-issued-0000000000', password: 'fuzz new password' }],
+    'PATCH /api/v1/account/profile': [{ name: 'Fuzz Owner', phone: '+1 503 555 0100', company: 'Fuzz LLC', street: '1 Fuzz Street', city: 'Portland', region: 'OR', postalCode: '97201', country: 'US' }],
+    'POST /api/v1/account/password': [{ currentPassword: tenant.ownerPassword, newPassword: tenant.ownerPassword }],
+    'PUT /api/v1/account/contacts': [{ marketing: { name: 'Fuzz Marketing', email: 'marketing@merchant.example' }, billing: null, technical: { name: 'Fuzz Tech', email: 'tech@merchant.example' } }],
+    'POST /api/v1/account/stores': [{ name: 'Fuzz Second Store', domain: 'https://www.fuzz-second.example/', platform: 'custom', timezone: 'Europe/Paris', currency: 'EUR', country: 'FR' }],
   };
   return seeds[routeName(route)] ?? [];
 }
@@ -261,7 +306,11 @@ export function caseArbitrary(route: AppRoute, ctx: FuzzContext): fc.Arbitrary<F
   const auth = fc.oneof(
     { weight: 9, arbitrary: fc.constant(`Bearer ${ctx.tenant.apiKey}`) },
     { weight: 9, arbitrary: fc.constant(`Bearer ${ctx.adminKey}`) },
-    { weight: 1, arbitrary: fc.constantFrom(undefined, '', 'Bearer ', `Bearer ${ctx.other.apiKey}`, `Basic ${Buffer.from('a:b').toString('base64')}`) },
+    { weight: 9, arbitrary: fc.constant(`Bearer ${ctx.session}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(undefined, '', 'Bearer ', `Bearer ${ctx.other.apiKey}`, `Bearer ${ctx.other.session}`, 'Bearer bms_', `Basic ${Buffer.from('a:b').toString('base64')}`),
+    },
   );
   const contentType = fc.oneof({ weight: 12, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(undefined) });
   const encoding = fc.oneof({ weight: 15, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_ENCODINGS) });
@@ -309,11 +358,13 @@ export function caseFor(route: AppRoute, ctx: FuzzContext, body: Buffer): FuzzCa
     emailId: ctx.tenant.emailId,
     kind: 'sent',
     index: '0',
-    file: `${ctx.tenant.trackingToken}.gif`,
+    file: route.path.includes('/logos/') ? (ctx.tenant.logoFile ?? `${'0'.repeat(64)}.png`) : `${ctx.tenant.trackingToken}.gif`,
     token: route.path.includes('/unsubscribe/') ? ctx.tenant.unsubscribeToken : ctx.tenant.trackingToken,
   };
   const params = Object.fromEntries(route.params.map((p) => [p, pct(own[p] ?? ctx.tenant.id)]));
-  const headers: Record<string, string> = { authorization: `Bearer ${ctx.tenant.apiKey}`, 'content-type': 'application/json' };
+  // Account routes take the owner's session; store routes the store's key.
+  const key = /^\/api\/v1\/(account|auth)\b/.test(route.path) ? ctx.session : ctx.tenant.apiKey;
+  const headers: Record<string, string> = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   if (/\/webhooks\/orders$/.test(route.path)) headers['x-boomerang-signature'] = signWebhook(ctx.tenant.webhookSecret, body);
   if (/\/webhooks\/postmark$/.test(route.path)) headers['x-postmark-webhook-secret'] = ctx.postmarkSecret;
   return { method: route.method, path: fillPath(route, params), headers, body, bodyKind: 'prototype-named key' };
@@ -339,7 +390,9 @@ function namesField(issues: { field?: unknown; message?: unknown }[], field: str
   const last = field.split('.').at(-1) ?? field;
   return issues.some((i) => {
     const f = String(i.field ?? '') === '(body)' ? '' : String(i.field ?? '');
-    if (f === '') return String(i.message ?? '').includes(last);
+    // A body-level issue names the problem when it says the field, or when a top-level entry was removed (an array
+    // emptied by removing its only element is a problem of the body, as a removed sibling is of its parent).
+    if (f === '') return String(i.message ?? '').includes(last) || (op === 'remove' && parent(field) === '');
     if (f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`)) return true;
     // A removed field may be one of a pair (`window` or `windowDays`): naming its sibling names the problem; a field
     // given another valid value may select another variant, whose own fields are then named.
@@ -351,6 +404,25 @@ function namesField(issues: { field?: unknown; message?: unknown }[], field: str
 function aboutPathOrQuery(c: FuzzCase, issues: { field?: unknown }[]): boolean {
   const query = new Set([...new URLSearchParams(c.path.split('?')[1] ?? '').keys()]);
   return issues.some((i) => typeof i.field === 'string' && (/^\((path|query)\)$/.test(i.field) || query.has(i.field) || query.has(i.field.split('.')[0]!)));
+}
+
+/**
+ * Whether an issue names a body field that still holds one of the tenant's own ids while the path addresses another
+ * store (the admin key passes the guard there): the api rightly refuses the reference (`customerId` "is not a customer
+ * of this store") whatever else the mutation changed.
+ */
+function aboutForeignReference(c: FuzzCase, issues: { field?: unknown }[], ctx: FuzzContext): boolean {
+  const storeInPath = /\/stores\/([^/?]+)/.exec(c.path)?.[1];
+  if (!storeInPath || storeInPath === ctx.tenant.id || !c.body) return false;
+  let body: Record<string, unknown>;
+  try {
+    const bytes = c.headers['content-encoding'] === 'gzip' ? gunzipSync(c.body) : c.body;
+    body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  const own = new Set([ctx.tenant.customerId, ctx.tenant.orderId, ctx.tenant.messageId, ctx.tenant.emailId, ctx.ruleId, ctx.tenant.sentRuleId]);
+  return issues.some((i) => typeof i.field === 'string' && own.has(body?.[i.field] as string));
 }
 
 /** Whether the api parsed the body as JSON (a mutation's field can only be named then). */
@@ -443,7 +515,13 @@ export async function fuzzRoute(route: AppRoute, ctx: FuzzContext, log: WriteLog
         const issues = body.issues;
         if (!Array.isArray(issues) || !issues.length || !issues.every((i) => typeof i.field === 'string' && typeof i.message === 'string')) {
           fail('validation_failed without issues naming fields', text.slice(0, 300), c);
-        } else if (c.mutatedField && sentAsJson(c) && !aboutPathOrQuery(c, issues) && !namesField(issues, c.mutatedField, c.mutationOp ?? '')) {
+        } else if (
+          c.mutatedField &&
+          sentAsJson(c) &&
+          !aboutPathOrQuery(c, issues) &&
+          !aboutForeignReference(c, issues, ctx) &&
+          !namesField(issues, c.mutatedField, c.mutationOp ?? '')
+        ) {
           fail('validation_failed does not name the mutated field', `mutated ${c.mutatedField}; issues ${JSON.stringify(issues).slice(0, 300)}`, c);
         }
       }

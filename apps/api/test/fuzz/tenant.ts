@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { PasswordHasher } from '@boomerang/accounts';
 import { UnsubscribeTokens } from '@boomerang/engagement';
-import { api, createReadyStore, eventually, order, postWebhook, type Stack } from '../harness.js';
+import { png } from '../images.js';
+import { api, createReadyStore, eventually, order, postAndProject, type Stack } from '../harness.js';
 
 /** One store with real data in it: rules, an order, a customer, a sent message with its outbox email, and the tokens that name them. */
 export interface Tenant {
@@ -25,6 +27,57 @@ export interface Tenant {
   deadLetterId: string;
   unsubscribeToken: string;
   trackingToken: string;
+  /** The store's uploaded logo, as its public route names it (`<sha256>.png`). */
+  logoFile: string;
+  /** The merchant account that owns the store (signed up and verified through the api), and a session of its owner. */
+  accountId: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  session: string;
+}
+
+let addresses = 0;
+/** A distinct client address per sign-in (sent as X-Forwarded-For), so set-up never meets the per-IP rate limits. */
+export function setupIp(): string {
+  addresses++;
+  return `10.77.${Math.floor(addresses / 250) % 250}.${(addresses % 250) + 1}`;
+}
+
+async function post(stack: Stack, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${stack.baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': setupIp(), ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { session: { token: string } } };
+}
+
+/** Signs a merchant up, verifies the address with the emailed link (read from the development outbox), and makes the account own `storeId`. */
+export async function ownByNewAccount(stack: Stack, storeId: string, label: string) {
+  const ownerEmail = `${label.toLowerCase()}.owner.${randomBytes(4).toString('hex')}@merchant.example`;
+  const ownerPassword = `${label} owner password`;
+  const signedUp = await post(stack, '/auth/sign-up', { name: `${label} Owner`, email: ownerEmail, password: ownerPassword });
+  if (signedUp.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(signedUp.body)}`);
+  const list = (await (await fetch(`${stack.baseUrl}/api/v1/dev/outbox?to=${encodeURIComponent(ownerEmail)}`)).json()) as { emails: { id: string }[] };
+  const email = (await (await fetch(`${stack.baseUrl}/api/v1/dev/outbox/${list.emails[0]!.id}`)).json()) as { text: string };
+  const token = /verify\?token=([A-Za-z0-9_-]+)/.exec(email.text)![1]!;
+  const verified = await post(stack, '/auth/verify', { token });
+  if (verified.status !== 200) throw new Error(`verification failed: ${JSON.stringify(verified.body)}`);
+  const [user] = await stack.orm.em.fork().execute<{ account_id: string }[]>(`select account_id from app_user where email = ?`, [ownerEmail]);
+  await stack.orm.em.fork().execute(`update store set account_id = ? where id = ?`, [user!.account_id, storeId]);
+  return { accountId: user!.account_id, ownerEmail, ownerPassword, session: verified.body.session.token as string };
+}
+
+const ownerHashes = new Map<string, Promise<string>>();
+
+/**
+ * A fresh session of the tenant's owner (a route that signs out or changes the password spoils only its own). The
+ * fuzzed routes may have changed the owner's password or spent the sign-in limits: both are put back first.
+ */
+export async function signInOwner(stack: Stack, tenant: Tenant): Promise<string> {
+  if (!ownerHashes.has(tenant.ownerPassword)) ownerHashes.set(tenant.ownerPassword, new PasswordHasher().hash(tenant.ownerPassword));
+  const em = stack.orm.em.fork();
+  await em.execute(`update app_user set password_hash = ? where email = ?`, [await ownerHashes.get(tenant.ownerPassword), tenant.ownerEmail]);
+  await em.execute(`delete from rate_limit`);
+  const signedIn = await post(stack, '/auth/sign-in', { email: tenant.ownerEmail, password: tenant.ownerPassword });
+  if (signedIn.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(signedIn.body)}`);
+  return signedIn.body.session.token as string;
 }
 
 export const VALID_RULE = {
@@ -62,7 +115,7 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
   const customerFirstName = `${label}first${tag}`;
   const customerLastName = `${label}last${tag}`;
   const orderExternalId = `${label}-order-${tag}`;
-  const placed = await postWebhook(
+  const placed = await postAndProject(
     stack,
     store.id,
     store.webhookSecret,
@@ -87,7 +140,17 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
      values (?, ?, ?, ?, ?, now(), 60, 10, 'INVALID_ARGUMENT: parked by the fuzz set-up', now(), now(), now()) returning id`,
     [store.id, sent.body.id, customer!.id, customerEmail, placedOrder!.id],
   );
+  const logo = await fetch(`${stack.baseUrl}/api/v1/stores/${store.id}/logo`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${store.apiKey}`, 'content-type': 'image/png' },
+    // A width per label, so two tenants' logos never share a hash (and so a file name).
+    body: png(16 + label.charCodeAt(0), 16),
+  });
+  if (logo.status !== 200) throw new Error(`logo not uploaded: ${await logo.text()}`);
+  const { logoUrl } = (await logo.json()) as { logoUrl: string };
+  const owner = await ownByNewAccount(stack, store.id, label);
   return {
+    ...owner,
     label,
     id: store.id,
     name,
@@ -106,5 +169,6 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
     deadLetterId: String(deadLetter!.id),
     unsubscribeToken: tokens.issue(store.id, customer!.id),
     trackingToken: tokens.tracking.issue(email.message_id),
+    logoFile: logoUrl.split('/').at(-1)!,
   };
 }

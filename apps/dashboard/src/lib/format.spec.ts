@@ -1,4 +1,4 @@
-import { formatDateTime, formatWindow } from './format.js';
+import { formatDateTime, formatMoney, formatSendingHours, formatWindow, safeNextPath, trialLabel } from './format.js';
 
 describe('formatWindow', () => {
   it('uses the largest unit that divides the window evenly', () => {
@@ -41,5 +41,52 @@ describe('formatDateTime', () => {
     expect(formatDateTime(undefined)).toBe('—');
     expect(formatDateTime('')).toBe('—');
     expect(formatDateTime('not a date')).toBe('—');
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats major units in the store currency', () => {
+    expect(formatMoney(12.5, 'EUR')).toBe('€12.50');
+    expect(formatMoney(1234, 'USD')).toBe('$1,234.00');
+  });
+
+  it('divides minor units by the currency’s own decimals', () => {
+    expect(formatMoney(1250, 'USD', { minor: true })).toBe('$12.50');
+    expect(formatMoney(1250, 'JPY', { minor: true })).toBe('¥1,250');
+  });
+
+  it('shows a dash for no amount and survives an unknown code', () => {
+    expect(formatMoney(null, 'USD')).toBe('—');
+    expect(formatMoney(Number.NaN, 'USD')).toBe('—');
+    expect(formatMoney(3, 'nope')).toBe('3.00 nope');
+  });
+});
+
+describe('trialLabel', () => {
+  it('counts the days left, says when it ended, and says nothing without a trial', () => {
+    expect(trialLabel({ daysLeft: 23, active: true })).toBe('Free trial: 23 days left');
+    expect(trialLabel({ daysLeft: 1, active: true })).toBe('Free trial: 1 day left');
+    expect(trialLabel({ daysLeft: 0, active: true })).toBe('Free trial: last day');
+    expect(trialLabel({ daysLeft: 0, active: false })).toBe('Trial ended');
+    expect(trialLabel(null)).toBeNull();
+  });
+});
+
+describe('safeNextPath', () => {
+  it('keeps a local path with its query', () => {
+    expect(safeNextPath('/stores/abc/settings?tab=logo')).toBe('/stores/abc/settings?tab=logo');
+  });
+
+  it('refuses other sites and odd paths', () => {
+    for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)', '', null, undefined]) {
+      expect(safeNextPath(next)).toBe('/stores');
+    }
+  });
+});
+
+describe('formatSendingHours', () => {
+  it('shows a window or any time', () => {
+    expect(formatSendingHours({ start: 8, end: 20 })).toBe('08:00–20:00');
+    expect(formatSendingHours(null)).toBe('any time');
   });
 });

@@ -47,3 +47,48 @@ function isTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/**
+ * "€12.50" in the store's currency. `minor`: the amount is in minor units (cents), divided by the currency's own
+ * number of decimals (JPY has none). An unknown currency code falls back to "12.50 XYZ".
+ */
+export function formatMoney(amount: number | null | undefined, currency: string, { minor = false } = {}): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return EMPTY;
+  try {
+    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(minor ? amount / 10 ** digits : amount);
+  } catch {
+    return `${(minor ? amount / 100 : amount).toFixed(2)} ${currency}`;
+  }
+}
+
+/** The trial as the top bar says it: "Free trial: 23 days left", "Free trial: last day", "Trial ended", or null (none). */
+export function trialLabel(trial: { daysLeft: number; active: boolean } | null | undefined): string | null {
+  if (!trial) return null;
+  if (!trial.active) return 'Trial ended';
+  if (trial.daysLeft === 0) return 'Free trial: last day';
+  return `Free trial: ${trial.daysLeft} ${trial.daysLeft === 1 ? 'day' : 'days'} left`;
+}
+
+/**
+ * Where to go after signing in: `next` only when it is a path on this site ("/stores/1?x"), never "//evil.example"
+ * or "https://…" (an open redirect would make a phishing link look like ours).
+ */
+export function safeNextPath(next: string | null | undefined, fallback = '/stores'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  try {
+    const url = new URL(next, 'http://dashboard.invalid');
+    if (url.origin !== 'http://dashboard.invalid') return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
+}
+
+/** "Sending any time" or "Sending 08:00–20:00" (store time); hours are 0–23. */
+export function formatSendingHours(hours: { start: number; end: number } | null | undefined): string {
+  if (!hours) return 'any time';
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return `${hh(hours.start)}–${hh(hours.end)}`;
+}

@@ -1,6 +1,7 @@
-import { readFromApi } from '../lib/server/api-load.js';
+import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ fetch }) => ({
-  stores: await readFromApi(fetch, (api) => api.listStores()),
-});
+// The signed-in home is the first store's dashboard; the (app) layout sends a signed-out visitor to sign-in.
+export const load: PageServerLoad = ({ locals }) => {
+  redirect(303, locals.sessionToken ? '/stores' : '/sign-in');
+};

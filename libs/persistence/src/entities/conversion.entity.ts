@@ -4,7 +4,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const ConversionSchema = defineEntity({
   name: 'Conversion',
   tableName: 'conversion',
-  indexes: [{ properties: ['storeId', 'occurredAt'] }, { properties: ['ruleId', 'occurredAt'] }],
+  // The conversions log and its cursor (`id` makes `(occurred_at, id) < (…)` an index condition).
+  indexes: [{ properties: ['storeId', 'occurredAt', 'id'] }, { properties: ['ruleId', 'occurredAt'] }],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

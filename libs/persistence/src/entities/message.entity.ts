@@ -8,8 +8,19 @@ export const MessageSchema = defineEntity({
   name: 'Message',
   tableName: 'message',
   uniques: [{ properties: ['ruleId', 'customerId', 'cycle'] }],
-  // The second serves smart sending ("any marketing email to this customer lately?"), read on every send.
-  indexes: [{ properties: ['storeId', 'status', 'sentAt'] }, { properties: ['customerId', 'sentAt'] }],
+  indexes: [
+    // The sent log and its cursor (`(sent_at, id) < (…)` is an index condition only with `id` in the index).
+    { properties: ['storeId', 'status', 'sentAt', 'id'] },
+    // Smart sending ("any marketing email to this customer lately?"), read on every send.
+    { properties: ['customerId', 'sentAt'] },
+    // The skipped log, newest first, and its cursor.
+    { name: 'message_skipped_log_index', properties: ['storeId', 'createdAt', 'id'], where: `"status" in ('skipped', 'failed')` },
+    // The overview's counts in one index-only pass over a store's (or a rule's) messages.
+    {
+      name: 'message_store_rule_counts_index',
+      expression: 'create index "message_store_rule_counts_index" on "message" ("store_id", "rule_id", "status") include ("open_count", "click_count")',
+    },
+  ],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

@@ -1,5 +1,11 @@
+import type { NormalizedAddress, TrackingNumber } from '@boomerang/domain';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
+/** Addresses and tracking numbers are stored as the normalized model has them (JSON). */
+export type OrderAddressRecord = NormalizedAddress;
+export type TrackingNumberRecord = TrackingNumber;
+
+/** The SKU'd lines retention matches on; every line, SKU or not, is a row of `order_line`. */
 export interface OrderLineRecord {
   sku: string;
   name: string | null;
@@ -20,6 +26,16 @@ export const OrderSchema = defineEntity({
     status: p.string(),
     currency: p.string().length(3),
     totalCents: p.bigint('number'),
+    subtotalMinor: p.bigint('number').default(0),
+    discountMinor: p.bigint('number').default(0),
+    shippingMinor: p.bigint('number').default(0),
+    taxMinor: p.bigint('number').default(0),
+    /** The number the merchant sees (Shopify `#1001`). */
+    number: p.string().nullable(),
+    adminUrl: p.text().nullable(),
+    billingAddress: p.json<OrderAddressRecord>().nullable(),
+    shippingAddress: p.json<OrderAddressRecord>().nullable(),
+    trackingNumbers: p.json<TrackingNumberRecord[]>().nullable(),
     lines: p.json<OrderLineRecord[]>(),
     placedAt: p.datetime(),
     sourceUpdatedAt: p.datetime(),

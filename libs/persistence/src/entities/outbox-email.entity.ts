@@ -4,10 +4,11 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const OutboxEmailSchema = defineEntity({
   name: 'OutboxEmail',
   tableName: 'outbox_email',
-  indexes: [{ properties: ['storeId', 'createdAt'] }],
+  indexes: [{ properties: ['storeId', 'createdAt'] }, { name: 'outbox_email_account_to_index', properties: ['toAddress', 'createdAt'], where: '"store_id" is null' }],
   properties: {
     id: p.uuid().primary(),
-    storeId: p.uuid(),
+    /** Null for account emails (verification, password reset): they belong to no store. */
+    storeId: p.uuid().nullable(),
     messageId: p.uuid().unique(),
     fromAddress: p.string(),
     toAddress: p.string(),

@@ -8,7 +8,8 @@ export const RetentionEnrollmentSchema = defineEntity({
   name: 'RetentionEnrollment',
   tableName: 'retention_enrollment',
   uniques: [{ properties: ['ruleId', 'customerId'] }],
-  indexes: [{ properties: ['storeId', 'state', 'nextSendAt'] }],
+  // The pending log and its cursor (`id` makes `(next_send_at, id) > (…)` an index condition).
+  indexes: [{ properties: ['storeId', 'state', 'nextSendAt', 'id'] }],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

@@ -3,6 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const StoreSchema = defineEntity({
   name: 'Store',
   tableName: 'store',
+  indexes: [{ properties: ['accountId'] }],
   properties: {
     id: p.uuid().primary(),
     name: p.string(),
@@ -27,6 +28,10 @@ export const StoreSchema = defineEntity({
     sendingHourEnd: p.integer().nullable(),
     /** Smart sending: skip a customer who got any marketing email from the store in the last N hours (0 = off). */
     smartSendingHours: p.integer().default(16),
+    /** The merchant account that owns the store; null for stores created with the admin key (operations, legacy). */
+    accountId: p.uuid().nullable(),
+    /** The storefront's normalised domain (see store_trial); null for legacy stores. */
+    domain: p.string().nullable(),
     createdAt: p.datetime(),
   },
 });

@@ -6,6 +6,14 @@ import { Migration20261123042927_MessageCustomerSentAt } from './Migration202611
 import { Migration20261126001604_DispatchBackoffDeadLetters } from './Migration20261126001604_DispatchBackoffDeadLetters.js';
 import { Migration20261126003000_AmountsInCurrencyMinorUnits } from './Migration20261126003000_AmountsInCurrencyMinorUnits.js';
 import { Migration20261126003100_MessageArmedOrder } from './Migration20261126003100_MessageArmedOrder.js';
+import { Migration20261126040000_Accounts } from './Migration20261126040000_Accounts.js';
+import { Migration20261126041000_DashboardSupport } from './Migration20261126041000_DashboardSupport.js';
+import { Migration20261126050000_MessageStatRollup } from './Migration20261126050000_MessageStatRollup.js';
+import { Migration20261126060000_IntakeInbox } from './Migration20261126060000_IntakeInbox.js';
+import { Migration20261126061000_StoreConnection } from './Migration20261126061000_StoreConnection.js';
+import { Migration20261126062000_SyncRun } from './Migration20261126062000_SyncRun.js';
+import { Migration20261126063000_ConnectionProductCount } from './Migration20261126063000_ConnectionProductCount.js';
+import { Migration20261126064000_InboxPendingSeq } from './Migration20261126064000_InboxPendingSeq.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +24,12 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126001604_DispatchBackoffDeadLetters', class: Migration20261126001604_DispatchBackoffDeadLetters },
   { name: 'Migration20261126003000_AmountsInCurrencyMinorUnits', class: Migration20261126003000_AmountsInCurrencyMinorUnits },
   { name: 'Migration20261126003100_MessageArmedOrder', class: Migration20261126003100_MessageArmedOrder },
+  { name: 'Migration20261126040000_Accounts', class: Migration20261126040000_Accounts },
+  { name: 'Migration20261126041000_DashboardSupport', class: Migration20261126041000_DashboardSupport },
+  { name: 'Migration20261126050000_MessageStatRollup', class: Migration20261126050000_MessageStatRollup },
+  { name: 'Migration20261126060000_IntakeInbox', class: Migration20261126060000_IntakeInbox },
+  { name: 'Migration20261126061000_StoreConnection', class: Migration20261126061000_StoreConnection },
+  { name: 'Migration20261126062000_SyncRun', class: Migration20261126062000_SyncRun },
+  { name: 'Migration20261126063000_ConnectionProductCount', class: Migration20261126063000_ConnectionProductCount },
+  { name: 'Migration20261126064000_InboxPendingSeq', class: Migration20261126064000_InboxPendingSeq },
 ];

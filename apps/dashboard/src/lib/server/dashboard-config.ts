@@ -3,19 +3,19 @@ import { z } from 'zod';
 /** Every setting the dashboard reads, parsed once. Defaults work on a fresh machine with `npm start`. */
 export interface DashboardConfig {
   apiUrl: string;
-  adminApiKey: string;
   temporalUiUrl: string;
+  temporalNamespace: string;
+  /** The session cookie's Secure flag. Browsers accept Secure cookies from http://localhost, so it stays on in development. */
+  secureCookies: boolean;
 }
 
 export interface DashboardEnv {
   API_URL?: string;
-  ADMIN_API_KEY?: string;
   TEMPORAL_UI_URL?: string;
+  TEMPORAL_NAMESPACE?: string;
+  COOKIE_SECURE?: string;
   NODE_ENV?: string;
 }
-
-/** The api's development default (apps/api/src/config.ts); the api refuses it with NODE_ENV=production, and so do we. */
-export const DEV_ADMIN_API_KEY = 'dev-admin-key';
 
 const baseUrl = z
   .string()
@@ -27,24 +27,24 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 
 const dashboardEnv = z.object({
   API_URL: optional(baseUrl),
-  ADMIN_API_KEY: optional(z.string()),
   TEMPORAL_UI_URL: optional(baseUrl),
+  TEMPORAL_NAMESPACE: optional(z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name')),
+  COOKIE_SECURE: optional(z.enum(['true', 'false'], { message: 'must be true or false' })),
   NODE_ENV: optional(z.string()),
 });
 
-/** The config, or an Error whose message names every bad variable (never a secret's value). */
+/** The config, or an Error whose message names every bad variable. */
 export function parseDashboardConfig(env: DashboardEnv): DashboardConfig {
   const parsed = dashboardEnv.safeParse(env);
   const issues = parsed.success ? [] : parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-  if (env.NODE_ENV === 'production') {
-    const key = env.ADMIN_API_KEY || undefined;
-    if (key === undefined) issues.push('  ADMIN_API_KEY: is required when NODE_ENV=production');
-    else if (key === DEV_ADMIN_API_KEY) issues.push('  ADMIN_API_KEY: is the public development default; set the api\'s real key');
+  if (env.NODE_ENV === 'production' && env.COOKIE_SECURE === 'false') {
+    issues.push('  COOKIE_SECURE: must not be false when NODE_ENV=production (sessions would travel over plain http)');
   }
   if (issues.length > 0 || !parsed.success) throw new Error(`dashboard: invalid configuration\n${issues.join('\n')}`);
   return {
     apiUrl: parsed.data.API_URL ?? 'http://127.0.0.1:3000',
-    adminApiKey: parsed.data.ADMIN_API_KEY ?? DEV_ADMIN_API_KEY,
     temporalUiUrl: parsed.data.TEMPORAL_UI_URL ?? 'http://localhost:8233',
+    temporalNamespace: parsed.data.TEMPORAL_NAMESPACE ?? 'default',
+    secureCookies: parsed.data.COOKIE_SECURE !== 'false',
   };
 }

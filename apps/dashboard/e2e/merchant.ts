@@ -1,0 +1,48 @@
+import { createHmac } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { eventually } from './stack.js';
+
+/** An order as a merchant's cart posts it to the store's webhook URL, signed with the store's webhook secret. */
+export async function postOrder(apiUrl: string, storeId: string, secret: string, order: Record<string, unknown>): Promise<void> {
+  const raw = JSON.stringify(order);
+  const res = await fetch(`${apiUrl}/api/v1/stores/${storeId}/webhooks/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-boomerang-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` },
+    body: raw,
+  });
+  if (res.status !== 202 && res.status !== 200 && res.status !== 201) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+}
+
+export function order(id: string, email: string, total: number, sku = 'COFFEE-1KG') {
+  return {
+    id,
+    status: 'completed',
+    currency: 'USD',
+    customer: { email, firstName: 'Jane', lastName: 'Doe', optedIn: true },
+    lineItems: [{ sku, name: 'House blend 1kg', quantity: 1, price: total }],
+    totals: { subtotal: total, tax: 0, shipping: 0, total },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The link in the newest development-outbox email to `to` whose path is `path` (the api's dev outbox). */
+export async function linkFromOutbox(apiUrl: string, to: string, path: string): Promise<string> {
+  return eventually(async () => {
+    const list = (await (await fetch(`${apiUrl}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).json()) as { emails: { id: string }[] };
+    for (const { id } of list.emails ?? []) {
+      const email = (await (await fetch(`${apiUrl}/api/v1/dev/outbox/${id}`)).json()) as { html: string; text: string };
+      const match = `${email.text}\n${email.html}`.match(new RegExp(`https?://[^\\s"'<>]+${path.replace(/[/?]/g, '\\$&')}[^\\s"'<>]*`));
+      if (match) return match[0].replace(/&amp;/g, '&');
+    }
+    return undefined;
+  }, 20_000);
+}
+
+/** Reloads until `probe` sees what it waits for (the dashboard is server-rendered; nothing pushes to it). */
+export async function reloadUntil(page: Page, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => {
+    if (await probe()) return true;
+    await page.reload();
+    return false;
+  }, timeoutMs, 1_000);
+}

@@ -1,0 +1,24 @@
+import { currentNavItem, storeNav } from './nav.js';
+
+describe('currentNavItem', () => {
+  const items = storeNav('s1');
+
+  it('marks the store home only on the home page', () => {
+    expect(currentNavItem(items, '/stores/s1')?.label).toBe('Dashboard');
+    expect(currentNavItem(items, '/stores/s1/')?.label).toBe('Dashboard');
+  });
+
+  it('marks the section a page lies in, the most specific first', () => {
+    expect(currentNavItem(items, '/stores/s1/settings/logo')?.label).toBe('Settings');
+    expect(currentNavItem(items, '/stores/s1/workflows')?.label).toBe('Workflows');
+    expect(currentNavItem(items, '/stores/s1/workflows/r1/edit')?.label).toBe('Workflows');
+    expect(currentNavItem(items, '/stores/s1/workflows/logs')?.label).toBe('Logs');
+    expect(currentNavItem(items, '/stores/s1/connection')?.label).toBe('Connection');
+    expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
+  });
+
+  it('marks nothing outside the store', () => {
+    expect(currentNavItem(items, '/account')).toBeUndefined();
+    expect(currentNavItem(items, '/stores/s10')).toBeUndefined();
+  });
+});
