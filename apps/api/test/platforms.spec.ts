@@ -97,17 +97,47 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
   const dispatches = (storeId: string, orderId: unknown) =>
     sql<{ kind: string; delivered: boolean }>(`select kind, dispatched_at is not null as delivered from retention_dispatch where store_id = ? and order_id = ? order by id`, [storeId, orderId]);
 
-  /** The signals the customer's retention workflow received for this order, as its Temporal history records them. */
-  async function signalsInTemporal(storeId: string, ruleId: string, email: string, orderId: string): Promise<string[]> {
-    const handle = stack.env.client.workflow.getHandle(retentionWorkflowId(storeId, ruleId, email));
-    const history = await handle.fetchHistory();
-    return (history.events ?? []).flatMap((event) => {
-      const signalled = event.workflowExecutionSignaledEventAttributes;
-      const payload = signalled?.input?.payloads?.[0]?.data;
-      if (!signalled || !payload) return [];
-      const arg = JSON.parse(Buffer.from(payload).toString('utf8')) as { orderId?: string };
-      return arg.orderId === orderId ? [signalled.signalName!] : [];
-    });
+  /**
+   * The signals the customer's retention workflow received for this order, as its Temporal history records them, in
+   * every run of it: a run that continued as new keeps the signals it received in its own history. Runs are found by
+   * walking back from the latest one (consistent) and by listing the id (visibility, for runs that were not continued).
+   */
+  async function signalsInTemporal(storeId: string, ruleId: string, email: string, orderId: string): Promise<{ signals: string[]; trace: string[] }> {
+    const workflowId = retentionWorkflowId(storeId, ruleId, email);
+    const client = stack.env.client;
+    type History = Awaited<ReturnType<ReturnType<typeof client.workflow.getHandle>['fetchHistory']>>;
+    const histories = new Map<string, History>();
+    const latest = await client.workflow.getHandle(workflowId).describe();
+    for (let runId: string | null | undefined = latest.runId; runId && !histories.has(runId); ) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      histories.set(runId, history);
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    }
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      if (!histories.has(run.runId)) histories.set(run.runId, await client.workflow.getHandle(workflowId, run.runId).fetchHistory());
+    }
+    const started = (h: History) => Number(h.events?.[0]?.eventTime?.seconds ?? 0) * 1e3 + Number(h.events?.[0]?.eventTime?.nanos ?? 0) / 1e6;
+    const runs = [...histories.entries()].sort(([, a], [, b]) => started(a) - started(b));
+    const signals: string[] = [];
+    const trace: string[] = [];
+    for (const [runId, history] of runs) {
+      for (const event of history.events ?? []) {
+        const signalled = event.workflowExecutionSignaledEventAttributes;
+        const payload = signalled?.input?.payloads?.[0]?.data;
+        const arg = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { orderId?: string }) : {};
+        trace.push(`${runId.slice(0, 8)} #${String(event.eventId)} ${String(event.eventType)}${signalled ? ` ${signalled.signalName} ${arg.orderId ?? ''}` : ''}`);
+        if (signalled && arg.orderId === orderId) signals.push(signalled.signalName!);
+      }
+    }
+    return { signals, trace };
+  }
+
+  /** Asserts the signals the workflow received for the order; a mismatch reports every run's history. */
+  async function expectSignals(storeId: string, ruleId: string, email: string, orderId: string, expected: string[]) {
+    const { signals, trace } = await signalsInTemporal(storeId, ruleId, email, orderId);
+    if (JSON.stringify(signals) !== JSON.stringify(expected)) {
+      throw new Error(`signals for order ${orderId}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(signals)}\n${trace.join('\n')}`);
+    }
   }
 
   /** Waits until every retention signal owed for the order has been delivered to Temporal. */
@@ -168,7 +198,7 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       await drained(store.id, 3);
       expect(await orderRow(store.id, '450789469')).toMatchObject({ id: row!.id, status: 'shipped' });
       expect(await delivered(store.id, row!.id, 1)).toEqual(['purchase']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'bob.norman@hostmail.com', row!.id as string)).toEqual(['purchase']);
+      await expectSignals(store.id, store.ruleId, 'bob.norman@hostmail.com', row!.id as string, ['purchase']);
 
       // refunds/create carries the refund, not the order: the projector fetches the order through the connection.
       const fulfilled = json('shopify', 'orders-fulfilled.json');
@@ -185,7 +215,7 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       expect(shopify.requests.filter((r) => r.path.endsWith('/orders/450789469.json')).length).toBe(fetchesBefore + 1);
       expect(await orderRow(store.id, '450789469')).toMatchObject({ id: row!.id, status: 'refunded' });
       expect(await delivered(store.id, row!.id, 2)).toEqual(['purchase', 'revoke']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'bob.norman@hostmail.com', row!.id as string)).toEqual(['purchase', 'revokePurchase']);
+      await expectSignals(store.id, store.ruleId, 'bob.norman@hostmail.com', row!.id as string, ['purchase', 'revokePurchase']);
       expect(await sql(`select count(*)::int as n from store_order where store_id = ? and external_id = '450789469'`, [store.id])).toEqual([{ n: 1 }]);
     });
 
@@ -238,7 +268,7 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       const row = await orderRow(store.id, String(order.id));
       expect(row).toMatchObject({ status: 'shipped', email: 'again@platforms.example' });
       expect(await delivered(store.id, row!.id, 1)).toEqual(['purchase']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'again@platforms.example', row!.id as string)).toEqual(['purchase']);
+      await expectSignals(store.id, store.ruleId, 'again@platforms.example', row!.id as string, ['purchase']);
       expect(await sql(`select count(*)::int as n from store_order where store_id = ? and external_id = ?`, [store.id, String(order.id)])).toEqual([{ n: 1 }]);
     });
 
@@ -301,7 +331,7 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       const first = await orderRow(store.id, ids[0]!);
       const mine = await sql<{ id: string }>(`select o.id from store_order o join customer c on c.id = o.customer_id where o.store_id = ? and c.email = 'burst0@platforms.example' and o.external_id = any(string_to_array(?, ','))`, [store.id, ids.join(',')]);
       expect(first).toMatchObject({ email: 'burst0@platforms.example' });
-      for (const { id } of mine) expect(await signalsInTemporal(store.id, store.ruleId, 'burst0@platforms.example', id)).toEqual(['purchase']);
+      for (const { id } of mine) await expectSignals(store.id, store.ruleId, 'burst0@platforms.example', id, ['purchase']);
     });
   });
 
@@ -340,13 +370,13 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       await drained(store.id);
       expect(await orderRow(store.id, '727')).toMatchObject({ id: row!.id, status: 'completed' });
       expect(await delivered(store.id, row!.id, 1)).toEqual(['purchase']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'john.doe@example.com', row!.id as string)).toEqual(['purchase']);
+      await expectSignals(store.id, store.ruleId, 'john.doe@example.com', row!.id as string, ['purchase']);
 
       await woo.updateOrder(727, { status: 'refunded' });
       await drained(store.id);
       expect(await orderRow(store.id, '727')).toMatchObject({ id: row!.id, status: 'refunded' });
       expect(await delivered(store.id, row!.id, 2)).toEqual(['purchase', 'revoke']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'john.doe@example.com', row!.id as string)).toEqual(['purchase', 'revokePurchase']);
+      await expectSignals(store.id, store.ruleId, 'john.doe@example.com', row!.id as string, ['purchase', 'revokePurchase']);
     });
 
     it('takes a registered customer\'s order, and a cancellation', async () => {
@@ -392,7 +422,7 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       expect(n).toBe(1);
       const row = await orderRow(store.id, id);
       expect(await delivered(store.id, row!.id, 1)).toEqual(['purchase']);
-      expect(await signalsInTemporal(store.id, store.ruleId, 'woo-again@platforms.example', row!.id as string)).toEqual(['purchase']);
+      await expectSignals(store.id, store.ruleId, 'woo-again@platforms.example', row!.id as string, ['purchase']);
     });
 
     it('keeps the newer state when WooCommerce retries an older delivery after a newer one (by date_modified_gmt)', async () => {
@@ -460,14 +490,14 @@ describe('platform webhooks on the whole stack (fakes of Shopify, WooCommerce an
       await drained(store.id);
       expect(await orderRow(store.id, String(placed.id))).toMatchObject({ id: row!.id, status: 'shipped' });
       expect(await delivered(store.id, row!.id, 1)).toEqual(['purchase']);
-      expect(await signalsInTemporal(store.id, store.ruleId, email, row!.id as string)).toEqual(['purchase']);
+      await expectSignals(store.id, store.ruleId, email, row!.id as string, ['purchase']);
 
       // A refund is a change of the order: store/order/updated (we register no refund scope; the update carries it).
       await bigcommerce.updateOrder(placed.id, { status_id: 4, status: 'Refunded', refunded_amount: '79.0800' });
       await drained(store.id);
       expect(await orderRow(store.id, String(placed.id))).toMatchObject({ id: row!.id, status: 'refunded' });
       expect(await delivered(store.id, row!.id, 2)).toEqual(['purchase', 'revoke']);
-      expect(await signalsInTemporal(store.id, store.ruleId, email, row!.id as string)).toEqual(['purchase', 'revokePurchase']);
+      await expectSignals(store.id, store.ruleId, email, row!.id as string, ['purchase', 'revokePurchase']);
     });
 
     it('takes a guest checkout (customer_id 0) and a cancellation', async () => {

@@ -92,6 +92,14 @@ function isPermanent(err: unknown): boolean {
  * the queue: a key's events are never projected by two at once, nor out of order. A round that dies before its commit (crash, lost connection)
  * changes nothing, and its events are claimed again. Wakes on NOTIFY from the inbox's insert trigger, and polls.
  */
+/** One event's retention signals, handed to the dispatcher after its round committed. */
+interface Delivery {
+  storeId: string;
+  ids: number[];
+  /** The store and the event's ordering key (the customer, or the order when no email is known). */
+  key: string;
+}
+
 export class InboxProjector {
   private readonly policy: ProjectorPolicy;
   private running = false;
@@ -101,7 +109,9 @@ export class InboxProjector {
   private listener: pg.Client | null = null;
   private connecting = false;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly deliveryQueue: { storeId: string; ids: number[] }[] = [];
+  private readonly deliveryQueue: Delivery[] = [];
+  /** Ordering keys with a delivery in flight: a key's signals go out one round after another, never side by side. */
+  private readonly busyKeys = new Set<string>();
 
   constructor(private readonly deps: InboxProjectorDeps) {
     this.policy = { ...DEFAULT_PROJECTOR_POLICY, ...deps.policy };
@@ -188,7 +198,7 @@ export class InboxProjector {
 
   private async attempt(failed: ReadonlyMap<string, unknown>, batched: boolean): Promise<RoundResult> {
     const result: RoundResult = { claimed: 0, projected: 0, retried: 0, parked: 0 };
-    const deliveries: { storeId: string; ids: number[] }[] = [];
+    const deliveries: Delivery[] = [];
     const projected: { storeId: string; id: string; result: Record<string, unknown> }[] = [];
     await this.deps.orm.em.fork().transactional(async (em) => {
       const inbox = new InboxRepository(em);
@@ -229,7 +239,7 @@ export class InboxProjector {
             throw new EventFailed(event.id, err);
           }
           projected.push({ storeId: event.storeId, id: event.id, result: outcome.result });
-          if (outcome.dispatchIds.length) deliveries.push({ storeId: event.storeId, ids: outcome.dispatchIds });
+          if (outcome.dispatchIds.length) deliveries.push({ storeId: event.storeId, ids: outcome.dispatchIds, key: `${event.storeId}|${event.orderingKey}` });
           result.projected++;
         } catch (err) {
           if (err instanceof EventFailed) throw err;
@@ -259,16 +269,28 @@ export class InboxProjector {
     return result;
   }
 
-  /** Signals go out after the commit, a few at once, without holding up the next round. */
-  private deliver(deliveries: { storeId: string; ids: number[] }[]): void {
+  /**
+   * Signals go out after the commit, a few at once, without holding up the next round. A customer's signals keep
+   * their order (a refund's revocation never overtakes the purchase it revokes): a delivery waits while one with
+   * its ordering key is in flight. Across processes the dispatcher's claim keeps that order (an earlier row still
+   * owed holds back a later one).
+   */
+  private deliver(deliveries: Delivery[]): void {
     this.deliveryQueue.push(...deliveries);
-    while (this.inFlight.size < this.policy.deliveryConcurrency && this.deliveryQueue.length) {
-      const next = this.deliveryQueue.shift()!;
+    for (let i = 0; i < this.deliveryQueue.length && this.inFlight.size < this.policy.deliveryConcurrency; ) {
+      const next = this.deliveryQueue[i]!;
+      if (this.busyKeys.has(next.key)) {
+        i++;
+        continue;
+      }
+      this.deliveryQueue.splice(i, 1);
+      this.busyKeys.add(next.key);
       const p: Promise<unknown> = this.deps.signals
         .deliver(next.storeId, next.ids)
         .catch((err) => this.deps.logger?.warn(`signal delivery failed (the dispatch sweep retries it): ${message(err)}`))
         .finally(() => {
           this.inFlight.delete(p);
+          this.busyKeys.delete(next.key);
           this.deliver([]);
         });
       this.inFlight.add(p);

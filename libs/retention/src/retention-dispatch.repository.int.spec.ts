@@ -65,7 +65,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
     return Number(s);
   }
 
-  describe('findUndelivered (the request path)', () => {
+  describe('claimWritten (the request path)', () => {
     it('returns the store\'s rows among the ids that are neither delivered nor parked, mapped', async () => {
       const rule = randomUUID();
       const pending = await dispatch(storeA, { rule_id: rule, kind: 'revoke', email: 'joe@a.example', window_seconds: 7200, attempts: 2 });
@@ -73,7 +73,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
       const dead = await dispatch(storeA, { dead_at: new Date() });
       const otherStore = await dispatch(storeB);
 
-      const rows = await repository().findUndelivered(storeA, [pending, delivered, dead, otherStore]);
+      const rows = await repository().claimWritten(storeA, [pending, delivered, dead, otherStore], 60);
       expect(rows).toEqual([
         {
           id: pending,
@@ -88,8 +88,45 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
           attempts: 2,
         },
       ]);
-      expect((await repository().findUndelivered(storeB, [pending, otherStore])).map((r) => r.id)).toEqual([otherStore]);
-      expect(await repository().findUndelivered(storeA, [])).toEqual([]);
+      expect((await repository().claimWritten(storeB, [pending, otherStore], 60)).map((r) => r.id)).toEqual([otherStore]);
+      expect(await repository().claimWritten(storeA, [], 60)).toEqual([]);
+      // Claimed: neither the request path nor the sweep takes the row again until the claim expires.
+      expect(await repository().claimWritten(storeA, [pending], 60)).toEqual([]);
+      expect(await repository().claimDue(CLAIM)).toEqual([]);
+      expect(await secondsUntil(pending)).toBeGreaterThan(50);
+    });
+  });
+
+  describe('a customer\'s signals in the order they were written', () => {
+    it('holds back a later row of the same customer and rule while an earlier one is owed, on both paths; other customers and rules go ahead', async () => {
+      const rule = randomUUID();
+      const customer = randomUUID();
+      const purchase = await dispatch(storeA, { rule_id: rule, customer_id: customer, next_attempt_at: new Date(Date.now() + 60_000) });
+      const revoke = await dispatch(storeA, { rule_id: rule, customer_id: customer, kind: 'revoke' });
+      const otherRule = await dispatch(storeA, { rule_id: randomUUID(), customer_id: customer });
+      const otherCustomer = await dispatch(storeA, { rule_id: rule, customer_id: randomUUID() });
+      // The purchase is backing off (or claimed by another process): its revocation waits, whoever asks.
+      expect((await repository().claimWritten(storeA, [revoke, otherRule], 60)).map((r) => r.id)).toEqual([otherRule]);
+      expect((await repository().claimDue(CLAIM)).map((r) => r.id)).toEqual([otherCustomer]);
+      // Delivered, the purchase no longer holds it back.
+      await repository().markDelivered(storeA, purchase);
+      expect((await repository().claimDue(CLAIM)).map((r) => r.id)).toEqual([revoke]);
+    });
+
+    it('a parked row holds nothing back', async () => {
+      const rule = randomUUID();
+      const customer = randomUUID();
+      await dispatch(storeA, { rule_id: rule, customer_id: customer, dead_at: new Date() });
+      const later = await dispatch(storeA, { rule_id: rule, customer_id: customer });
+      expect((await repository().claimWritten(storeA, [later], 60)).map((r) => r.id)).toEqual([later]);
+    });
+
+    it('a sweep batch takes only the earliest owed row of each customer and rule', async () => {
+      const rule = randomUUID();
+      const customer = randomUUID();
+      const first = await dispatch(storeA, { rule_id: rule, customer_id: customer, next_attempt_at: new Date(Date.now() - 120_000) });
+      await dispatch(storeA, { rule_id: rule, customer_id: customer, next_attempt_at: new Date(Date.now() - 180_000) });
+      expect((await repository().claimDue(CLAIM)).map((r) => r.id)).toEqual([first]);
     });
   });
 
@@ -184,7 +221,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
       const row = await raw(id);
       expect(row.dispatched_at).not.toBeNull();
       expect(row.attempts).toBe(2);
-      expect(await repository().findUndelivered(storeA, [id])).toEqual([]);
+      expect(await repository().claimWritten(storeA, [id], 60)).toEqual([]);
     });
 
     it('backOff counts the attempt, keeps the reason and delays the row; the row due first is claimed first', async () => {
@@ -222,7 +259,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
       await repository().park(storeA, id, 10, 'workflow id too long');
       expect(await raw(id)).toMatchObject({ attempts: 10, last_error: 'workflow id too long' });
       expect(await repository().claimDue(CLAIM)).toEqual([]);
-      expect(await repository().findUndelivered(storeA, [id])).toEqual([]);
+      expect(await repository().claimWritten(storeA, [id], 60)).toEqual([]);
       expect((await repository().deadLetters(storeA, 10)).items.map((d) => d.id)).toEqual([id]);
       expect(await repository().deadLetters(storeB, 10)).toEqual({ items: [], total: 0 });
     });

@@ -46,6 +46,15 @@ export interface ClaimRequest {
 
 const COLUMNS = `id, kind, store_id, rule_id, customer_id, email, order_id, purchased_at, window_seconds, attempts`;
 
+/**
+ * A row `d` goes to Temporal only once every earlier row of its customer and rule has (or is parked): a revocation
+ * never overtakes its purchase, whichever process or retry delivers them.
+ */
+const NOTHING_OWED_BEFORE = `not exists (
+  select 1 from retention_dispatch e
+  where e.store_id = d.store_id and e.rule_id = d.rule_id and e.customer_id = d.customer_id and e.id < d.id
+    and e.dispatched_at is null and e.dead_at is null)`;
+
 function toRow(r: Record<string, unknown>): DispatchRow {
   return {
     id: Number(r.id),
@@ -69,29 +78,37 @@ function toRow(r: Record<string, unknown>): DispatchRow {
 export class RetentionDispatchRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The request path: the rows its own transaction wrote, unless already delivered or parked. */
-  async findUndelivered(storeId: string, ids: number[]): Promise<DispatchRow[]> {
+  /**
+   * The request path: claims the rows its own transaction wrote (as the sweep claims, so the two never deliver one row
+   * side by side), unless already delivered, parked, claimed elsewhere, or held back by an earlier row of the same
+   * customer and rule still owed (that one goes first; the sweep takes this one after it).
+   */
+  async claimWritten(storeId: string, ids: number[], claimSecs: number): Promise<DispatchRow[]> {
     if (ids.length === 0) return [];
     const rows = await this.em.execute<Record<string, unknown>[]>(
-      `select ${COLUMNS} from retention_dispatch where id in (${ids.map(() => '?').join(',')}) and store_id = ? and dispatched_at is null and dead_at is null`,
-      [...ids, storeId],
+      `update retention_dispatch d set next_attempt_at = now() + make_interval(secs => ?)
+       where d.id in (${ids.map(() => '?').join(',')}) and d.store_id = ? and d.dispatched_at is null and d.dead_at is null
+         and d.next_attempt_at <= now() and ${NOTHING_OWED_BEFORE}
+       returning ${COLUMNS}`,
+      [claimSecs, ...ids, storeId],
     );
-    return rows.map(toRow);
+    return rows.map(toRow).sort((a, b) => a.id - b.id);
   }
 
   /**
    * Claims up to one batch of due rows of any store, the longest due first, in one statement: `FOR UPDATE SKIP
    * LOCKED` so concurrent sweeps never take the same row, and `next_attempt_at` moved past the claim so a killed
-   * sweeper's rows come back once it expires. Returned in id order (the order they were written).
+   * sweeper's rows come back once it expires. Only the earliest row still owed of each customer and rule is taken,
+   * so a customer's signals reach Temporal in the order they were written. Returned in id order.
    */
   async claimDue({ claimSecs, graceSecs, batch }: ClaimRequest): Promise<DispatchRow[]> {
     const claimed = await this.em.execute<Record<string, unknown>[]>(
       `update retention_dispatch set next_attempt_at = now() + make_interval(secs => ?)
        where id in (
-         select id from retention_dispatch
-         where dispatched_at is null and dead_at is null and next_attempt_at <= now()
-           and created_at < now() - make_interval(secs => ?)
-         order by next_attempt_at limit ? for update skip locked)
+         select d.id from retention_dispatch d
+         where d.dispatched_at is null and d.dead_at is null and d.next_attempt_at <= now()
+           and d.created_at < now() - make_interval(secs => ?) and ${NOTHING_OWED_BEFORE}
+         order by d.next_attempt_at limit ? for update skip locked)
        returning ${COLUMNS}`,
       [claimSecs, graceSecs, batch],
     );

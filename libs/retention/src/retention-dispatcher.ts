@@ -66,7 +66,7 @@ export class RetentionDispatcher {
   /** The request path: delivers the rows the store's own transaction wrote. */
   async deliver(storeId: string, ids: number[]): Promise<number> {
     if (ids.length === 0 || Date.now() < this.unreachableUntil) return 0;
-    const rows = await this.repository().findUndelivered(storeId, ids);
+    const rows = await this.repository().claimWritten(storeId, ids, this.policy.claimMs / 1000);
     let delivered = 0;
     for (const row of rows) {
       const outcome = await this.attempt(row);

@@ -12,6 +12,8 @@ export const RetentionDispatchSchema = defineEntity({
     // The sweep's queue: only rows still owed, in the order they fall due.
     { name: 'retention_dispatch_due_index', properties: ['nextAttemptAt'], where: '"dispatched_at" is null and "dead_at" is null' },
     { name: 'retention_dispatch_dead_index', properties: ['storeId', 'deadAt'], where: '"dead_at" is not null' },
+    // A row waits while an earlier one of its customer and rule is owed (the repository's NOTHING_OWED_BEFORE).
+    { name: 'retention_dispatch_owed_target_index', properties: ['storeId', 'ruleId', 'customerId', 'id'], where: '"dispatched_at" is null and "dead_at" is null' },
   ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
