@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown,
 import { AccountService, AuthRateLimits, AuthService, PasswordHasher } from '@boomerang/accounts';
 import { TemplateCompiler } from '@boomerang/email';
 import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
-import { MikroORM, openOrm } from '@boomerang/persistence';
+import { MikroORM, openOrm, PreparedStatements } from '@boomerang/persistence';
 import { MessageLogService } from '@boomerang/reporting';
 import pg from 'pg';
 import { createAccountMailer } from './accounts/account-mailer.js';
@@ -88,12 +88,14 @@ class Closer implements OnApplicationShutdown {
     @Inject(MikroORM) private readonly orm: MikroORM,
     @Inject(RetentionLifecycle) private readonly lifecycle: RetentionLifecycle,
     @Inject(RATE_LIMIT_POOL) private readonly pool: pg.Pool,
+    @Inject(PreparedStatements) private readonly statements: PreparedStatements,
   ) {}
 
   async onApplicationShutdown() {
     await this.lifecycle.close();
     await this.orm.close(true);
     await this.pool.end();
+    await this.statements.close();
   }
 }
 
@@ -133,7 +135,13 @@ export class AppModule {
           inject: [PasswordHasher, RATE_LIMIT_POOL],
         },
         { provide: AccountService, useFactory: (hasher: PasswordHasher, stores: StoresService) => new AccountService({ hasher, stores }), inject: [PasswordHasher, StoresService] },
-        { provide: IntakeService, useFactory: (orm: MikroORM) => new IntakeService(orm), inject: [MikroORM] },
+        // Webhook acceptance's INSERT, prepared once per connection on a pool of its own (see InboxRepository).
+        { provide: PreparedStatements, useFactory: () => new PreparedStatements(config.databaseUrl) },
+        {
+          provide: IntakeService,
+          useFactory: (orm: MikroORM, statements: PreparedStatements) => new IntakeService(orm, undefined, statements.run.bind(statements)),
+          inject: [MikroORM, PreparedStatements],
+        },
         // Pending rows name their workflow, with the id the Temporal client library gives it.
         { provide: MessageLogService, useValue: new MessageLogService({ workflowIdOf: retentionWorkflowId }) },
         { provide: ProductCatalogService, useValue: new ProductCatalogService() },

@@ -102,7 +102,7 @@ describe('intake inbox and projector (PostgreSQL)', () => {
     new InboxProjector({
       orm,
       projection: new EventProjection({ retention: new RetentionIntakeService(new RulesService(new TemplateCompiler())), platformClient: (id) => port(id) }),
-      signals: { deliver: async (_store, ids) => (delivered.push(ids), ids.length) },
+      signals: { deliverBatch: async (groups) => (groups.forEach((g) => delivered.push(g.ids)), groups.reduce((n, g) => n + g.ids.length, 0)) },
       policy: { backoffMs: 0, ...policy },
       afterEvent,
     });

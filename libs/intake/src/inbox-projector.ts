@@ -17,8 +17,8 @@ export interface ProjectorPolicy {
   maxAttempts: number;
   /** Rounds run at once by one projector (each claims its own events): one projects while another waits on PostgreSQL. */
   loops: number;
-  /** Retention signals delivered to Temporal at once, after each round's commit. */
-  deliveryConcurrency: number;
+  /** Retention signals handed to one delivery at most (the rounds that committed meanwhile go together). */
+  deliveryBatch: number;
 }
 
 export const DEFAULT_PROJECTOR_POLICY: ProjectorPolicy = {
@@ -28,7 +28,7 @@ export const DEFAULT_PROJECTOR_POLICY: ProjectorPolicy = {
   maxBackoffMs: 5 * 60_000,
   maxAttempts: 10,
   loops: 2,
-  deliveryConcurrency: 8,
+  deliveryBatch: 500,
 };
 
 export interface ProjectorLogger {
@@ -37,7 +37,8 @@ export interface ProjectorLogger {
 
 /** Delivers the retention signals a projection recorded (RetentionDispatcher); the api's sweep retries the rest. */
 export interface SignalDelivery {
-  deliver(storeId: string, ids: number[]): Promise<number>;
+  /** In id order per customer and rule, several customers at once. */
+  deliverBatch(groups: { storeId: string; ids: number[] }[]): Promise<number>;
 }
 
 export interface InboxProjectorDeps {
@@ -96,8 +97,6 @@ function isPermanent(err: unknown): boolean {
 interface Delivery {
   storeId: string;
   ids: number[];
-  /** The store and the event's ordering key (the customer, or the order when no email is known). */
-  key: string;
 }
 
 export class InboxProjector {
@@ -108,10 +107,9 @@ export class InboxProjector {
   private timer?: NodeJS.Timeout;
   private listener: pg.Client | null = null;
   private connecting = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly deliveryQueue: Delivery[] = [];
-  /** Ordering keys with a delivery in flight: a key's signals go out one round after another, never side by side. */
-  private readonly busyKeys = new Set<string>();
+  /** The one delivery in flight: rounds hand over in commit order, so a customer's signals never overtake each other. */
+  private delivering: Promise<void> | null = null;
 
   constructor(private readonly deps: InboxProjectorDeps) {
     this.policy = { ...DEFAULT_PROJECTOR_POLICY, ...deps.policy };
@@ -142,7 +140,7 @@ export class InboxProjector {
 
   /** Every signal handed over so far has been attempted. */
   private async settled(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    while (this.delivering) await this.delivering;
   }
 
   /** Rounds until nothing is due (tests and the bench; the running projector does this on every wake-up). */
@@ -239,7 +237,7 @@ export class InboxProjector {
             throw new EventFailed(event.id, err);
           }
           projected.push({ storeId: event.storeId, id: event.id, result: outcome.result });
-          if (outcome.dispatchIds.length) deliveries.push({ storeId: event.storeId, ids: outcome.dispatchIds, key: `${event.storeId}|${event.orderingKey}` });
+          if (outcome.dispatchIds.length) deliveries.push({ storeId: event.storeId, ids: outcome.dispatchIds });
           result.projected++;
         } catch (err) {
           if (err instanceof EventFailed) throw err;
@@ -270,31 +268,30 @@ export class InboxProjector {
   }
 
   /**
-   * Signals go out after the commit, a few at once, without holding up the next round. A customer's signals keep
-   * their order (a refund's revocation never overtakes the purchase it revokes): a delivery waits while one with
-   * its ordering key is in flight. Across processes the dispatcher's claim keeps that order (an earlier row still
-   * owed holds back a later one).
+   * Signals go out after the commit without holding up the next round: one delivery at a time, taking every round
+   * that committed meanwhile (up to `deliveryBatch` signals), so a customer's signals keep their order (a refund's
+   * revocation never overtakes the purchase it revokes). Within a delivery the dispatcher runs customers side by
+   * side. Across processes its claim keeps that order (an earlier row still owed holds back a later one).
    */
   private deliver(deliveries: Delivery[]): void {
     this.deliveryQueue.push(...deliveries);
-    for (let i = 0; i < this.deliveryQueue.length && this.inFlight.size < this.policy.deliveryConcurrency; ) {
-      const next = this.deliveryQueue[i]!;
-      if (this.busyKeys.has(next.key)) {
-        i++;
-        continue;
-      }
-      this.deliveryQueue.splice(i, 1);
-      this.busyKeys.add(next.key);
-      const p: Promise<unknown> = this.deps.signals
-        .deliver(next.storeId, next.ids)
-        .catch((err) => this.deps.logger?.warn(`signal delivery failed (the dispatch sweep retries it): ${message(err)}`))
-        .finally(() => {
-          this.inFlight.delete(p);
-          this.busyKeys.delete(next.key);
-          this.deliver([]);
-        });
-      this.inFlight.add(p);
+    if (this.delivering || !this.deliveryQueue.length) return;
+    const batch: Delivery[] = [];
+    for (let n = 0; this.deliveryQueue.length && (n === 0 || n + this.deliveryQueue[0]!.ids.length <= this.policy.deliveryBatch); ) {
+      const next = this.deliveryQueue.shift()!;
+      batch.push(next);
+      n += next.ids.length;
     }
+    this.delivering = this.deps.signals
+      .deliverBatch(batch)
+      .then(
+        () => undefined,
+        (err) => this.deps.logger?.warn(`signal delivery failed (the dispatch sweep retries it): ${message(err)}`),
+      )
+      .finally(() => {
+        this.delivering = null;
+        this.deliver([]);
+      });
   }
 
   private async listen(): Promise<void> {

@@ -1,7 +1,7 @@
 import { DomainError, NotFoundError, type NormalizedEvent, type Platform } from '@boomerang/domain';
 import type { MikroORM } from '@boomerang/persistence';
 import { platformAdapters, type PlatformAdapter, type ReceivedWebhook } from '@boomerang/stores';
-import { InboxRepository, type Acceptance, type InboxDeadLetter, type InboxEventState } from './inbox.repository.js';
+import { InboxRepository, type Acceptance, type InboxDeadLetter, type InboxEventState, type StatementRunner } from './inbox.repository.js';
 import { orderingKeyOf } from './ordering-key.js';
 
 export const MAX_INTAKE_BODY_BYTES = 1024 * 1024;
@@ -31,6 +31,8 @@ export class IntakeService {
   constructor(
     private readonly orm: MikroORM,
     adapters?: Readonly<Record<Platform, PlatformAdapter>>,
+    /** Prepared statements for acceptance's INSERT (the api's hot path); without them it goes through MikroORM. */
+    private readonly statements?: StatementRunner,
   ) {
     this.adapters = adapters ?? platformAdapters;
   }
@@ -42,7 +44,7 @@ export class IntakeService {
     const { deliveryId, topic } = adapter.identify(webhook);
     // Validated now, so a payload that can never be projected is a 4xx to its sender and nothing is stored.
     const event = adapter.normalize(topic, webhook.rawBody.toString('utf8'), { adminBaseUrl: null });
-    return this.inbox().insert(store.id, platform, {
+    return new InboxRepository(this.orm.em.fork(), this.statements).insert(store.id, platform, {
       deliveryId,
       topic,
       format: 'raw',

@@ -85,12 +85,16 @@ export class RetentionDispatchRepository {
    */
   async claimWritten(storeId: string, ids: number[], claimSecs: number): Promise<DispatchRow[]> {
     if (ids.length === 0) return [];
+    // Rows among `ids` do not hold each other back: the caller delivers them in id order, one customer and rule at a time.
     const rows = await this.em.execute<Record<string, unknown>[]>(
       `update retention_dispatch d set next_attempt_at = now() + make_interval(secs => ?)
-       where d.id in (${ids.map(() => '?').join(',')}) and d.store_id = ? and d.dispatched_at is null and d.dead_at is null
-         and d.next_attempt_at <= now() and ${NOTHING_OWED_BEFORE}
+       where d.id = any(cast(? as bigint[])) and d.store_id = ? and d.dispatched_at is null and d.dead_at is null
+         and d.next_attempt_at <= now() and not exists (
+           select 1 from retention_dispatch e
+           where e.store_id = d.store_id and e.rule_id = d.rule_id and e.customer_id = d.customer_id and e.id < d.id
+             and e.dispatched_at is null and e.dead_at is null and not (e.id = any(cast(? as bigint[]))))
        returning ${COLUMNS}`,
-      [claimSecs, ...ids, storeId],
+      [claimSecs, `{${ids.join(',')}}`, storeId, `{${ids.join(',')}}`],
     );
     return rows.map(toRow).sort((a, b) => a.id - b.id);
   }
@@ -125,7 +129,16 @@ export class RetentionDispatchRepository {
   }
 
   async markDelivered(storeId: string, id: number): Promise<void> {
-    await this.em.execute(`update retention_dispatch set dispatched_at = now(), attempts = attempts + 1 where id = ? and store_id = ?`, [id, storeId]);
+    await this.markDeliveredMany(storeId, [id]);
+  }
+
+  /** One statement for the rows of a store delivered together. */
+  async markDeliveredMany(storeId: string, ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.em.execute(
+      `update retention_dispatch set dispatched_at = now(), attempts = attempts + 1 where id = any(cast(? as bigint[])) and store_id = ?`,
+      [`{${ids.join(',')}}`, storeId],
+    );
   }
 
   /** Temporal is unreachable: the row waits `delaySecs` with the reason, and the attempt is not counted. */

@@ -27,7 +27,7 @@ export const DEFAULT_DISPATCH_POLICY: DispatchPolicy = {
   graceMs: 5_000,
   claimMs: 60_000,
   batch: 200,
-  concurrency: 8,
+  concurrency: 16,
   backoffMs: 5_000,
   maxBackoffMs: 5 * 60_000,
   maxAttempts: 10,
@@ -64,43 +64,72 @@ export class RetentionDispatcher {
   ) {}
 
   /** The request path: delivers the rows the store's own transaction wrote. */
-  async deliver(storeId: string, ids: number[]): Promise<number> {
-    if (ids.length === 0 || Date.now() < this.unreachableUntil) return 0;
-    const rows = await this.repository().claimWritten(storeId, ids, this.policy.claimMs / 1000);
-    let delivered = 0;
-    for (const row of rows) {
-      const outcome = await this.attempt(row);
-      if (outcome === 'delivered') delivered++;
-      if (outcome === 'unavailable') break;
-    }
-    return delivered;
+  deliver(storeId: string, ids: number[]): Promise<number> {
+    return this.deliverBatch([{ storeId, ids }]);
+  }
+
+  /**
+   * The rows several transactions wrote (a projector's rounds): claimed in one statement per store, delivered one
+   * customer and rule at a time in the order they were written, `concurrency` customers at once, and stamped
+   * delivered in one statement per store.
+   */
+  async deliverBatch(groups: { storeId: string; ids: number[] }[]): Promise<number> {
+    if (Date.now() < this.unreachableUntil) return 0;
+    const byStore = new Map<string, number[]>();
+    for (const { storeId, ids } of groups) if (ids.length) byStore.set(storeId, [...(byStore.get(storeId) ?? []), ...ids]);
+    const rows: DispatchRow[] = [];
+    for (const [storeId, ids] of byStore) rows.push(...(await this.repository().claimWritten(storeId, ids, this.policy.claimMs / 1000)));
+    return this.deliverClaimed(rows);
   }
 
   /** Claims up to one batch of due rows (the longest due first) and delivers them. */
   async sweep(): Promise<{ claimed: number; delivered: number }> {
-    const { graceMs, claimMs, batch, concurrency } = this.policy;
-    const queue = await this.repository().claimDue({ claimSecs: claimMs / 1000, graceSecs: graceMs / 1000, batch });
-    const count = queue.length;
-    let delivered = 0;
+    const { graceMs, claimMs, batch } = this.policy;
+    const rows = await this.repository().claimDue({ claimSecs: claimMs / 1000, graceSecs: graceMs / 1000, batch });
+    return { claimed: rows.length, delivered: await this.deliverClaimed(rows) };
+  }
+
+  /**
+   * Claimed rows, in lanes of one customer and rule (id order within a lane): a lane stops at its first row not
+   * delivered, and everything stops while Temporal is unreachable. Rows not attempted are given back without
+   * counting an attempt; delivered ones are stamped together.
+   */
+  private async deliverClaimed(rows: DispatchRow[]): Promise<number> {
+    const lanes = new Map<string, DispatchRow[]>();
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+      const key = `${row.storeId}|${row.ruleId}|${row.customerId}`;
+      lanes.set(key, [...(lanes.get(key) ?? []), row]);
+    }
+    const queue = [...lanes.values()];
+    const delivered: DispatchRow[] = [];
+    const untried: DispatchRow[] = [];
     let unreachable = false;
     const run = async () => {
-      while (!unreachable) {
-        const row = queue.shift();
-        if (!row) return;
-        const outcome = await this.attempt(row);
-        if (outcome === 'delivered') delivered++;
-        if (outcome === 'unavailable') unreachable = true;
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (let i = 0; i < lane.length; i++) {
+          if (unreachable) {
+            untried.push(...lane.slice(i));
+            break;
+          }
+          const outcome = await this.attempt(lane[i]!);
+          if (outcome === 'delivered') {
+            delivered.push(lane[i]!);
+            continue;
+          }
+          // The row itself has its reason and next attempt; the rest of its lane waits for it.
+          if (outcome === 'unavailable') unreachable = true;
+          untried.push(...lane.slice(i + 1));
+          break;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, run));
-    if (queue.length) {
-      // Temporal is unreachable: give back what this tick did not try, without counting it as an attempt.
-      await this.repository().releaseClaims(
-        queue.map((r) => r.id),
-        this.policy.backoffMs / 1000,
-      );
-    }
-    return { claimed: unreachable ? 0 : count, delivered };
+    await Promise.all(Array.from({ length: Math.min(this.policy.concurrency, queue.length) }, run));
+    const repository = this.repository();
+    const stores = new Set(delivered.map((r) => r.storeId));
+    for (const storeId of stores) await repository.markDeliveredMany(storeId, delivered.filter((r) => r.storeId === storeId).map((r) => r.id));
+    // Temporal unreachable, or an earlier row of the lane failed: due again after the backoff, no attempt counted.
+    await repository.releaseClaims(untried.map((r) => r.id), this.policy.backoffMs / 1000);
+    return delivered.length;
   }
 
   /** The store's parked rows, most recent first. */
@@ -113,14 +142,13 @@ export class RetentionDispatcher {
     const repository = this.repository();
     const revived = await repository.revive(storeId, id);
     if (!revived) throw new NotFoundError('dead letter', String(id));
-    await this.attempt(revived);
+    if ((await this.attempt(revived)) === 'delivered') await repository.markDelivered(storeId, id);
     const row = await repository.state(storeId, id);
     const status = row!.dispatchedAt ? 'delivered' : row!.deadAt ? 'dead' : 'pending';
     return { id, status, attempts: row!.attempts, lastError: row!.lastError };
   }
 
   private async attempt(row: DispatchRow): Promise<'delivered' | 'unavailable' | 'failed'> {
-    const repository = this.repository();
     try {
       const target = {
         storeId: row.storeId,
@@ -132,9 +160,10 @@ export class RetentionDispatcher {
       };
       if (row.kind === 'revoke') await this.lifecycle.revokePurchase(target);
       else await this.lifecycle.recordPurchase({ ...target, purchasedAt: row.purchasedAt });
-      await repository.markDelivered(row.storeId, row.id);
+      // Stamped by the caller, with the other rows delivered alongside.
       return 'delivered';
     } catch (err) {
+      const repository = this.repository();
       let failure = classifyTemporalFailure(err);
       const message = temporalFailureMessage(err).slice(0, 2_000);
       const attempts = row.attempts + 1;

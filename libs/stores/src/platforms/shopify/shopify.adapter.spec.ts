@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DomainError, type NormalizedEvent, type NormalizedOrder } from '@boomerang/domain';
 import type { ReceivedWebhook } from '../platform.port.js';
 import { shopifyAdapter } from './shopify.adapter.js';
@@ -113,6 +113,13 @@ describe('shopifyAdapter.identify', () => {
 });
 
 describe('parseShopifyJson', () => {
+  // The reference: the reviver parseShopifyJson used before (Node 24's source text access), slower but obviously right.
+  const reference = (text: string) =>
+    JSON.parse(text, ((key: string, value: unknown, context?: { source?: string }) => {
+      if (typeof value !== 'number' || !/^-?\d+$/.test(context?.source ?? '')) return value;
+      return key === 'id' || key.endsWith('_id') || !Number.isSafeInteger(value) ? context!.source : value;
+    }) as (key: string, value: unknown) => unknown);
+
   it('keeps ids beyond 2^53 exact, as strings, where JSON.parse rounds them', () => {
     const raw = '{"id":9007199254740993,"order_id":820982911946154508,"line_items":[{"id":18446744073709551615,"quantity":2}],"total":12}';
     expect((JSON.parse(raw) as { id: number }).id).toBe(9007199254740992);
@@ -122,6 +129,46 @@ describe('parseShopifyJson', () => {
       line_items: [{ id: '18446744073709551615', quantity: 2 }],
       total: 12,
     });
+  });
+
+  it('reads every documented fixture and tricky literal as a JSON.parse reviver with source text access does', () => {
+    const dir = new URL('./__fixtures__/', import.meta.url);
+    const texts = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(new URL(f, dir), 'utf8'));
+    expect(texts.length).toBeGreaterThan(5);
+    texts.push(
+      // Long digit runs inside strings, escaped quotes before them, long literals after `[`, `,` and `:` with spaces.
+      '{"note":"call 12345678901234567890 \\\\\\"id\\": 98765432109876543210","list":[ 12345678901234567890 ,-98765432109876543210],"id" :  18446744073709551615}',
+      // Safe 16-digit literals stay numbers off id keys; fractions and exponents of long literals stay numbers.
+      '{"grams":1000000000000000,"rate":12345678901234567.5,"big":12345678901234567e2,"order_id":1000000000000000,"x_id":-7,"ok":[1,2,3]}',
+      '[{"id":1},{"id":"already text"},{"customer_id":null}]',
+    );
+    for (const text of texts) expect(parseShopifyJson(text)).toEqual(reference(text));
+  });
+
+  it('agrees with the reviver on 2,000 generated documents: long literals and digit runs in strings, escapes, nesting', () => {
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
+    const digits = (n: number) => String(1 + Math.floor(random() * 9)) + Array.from({ length: n - 1 }, () => Math.floor(random() * 10)).join('');
+    const literal = () => pick([digits(3), digits(15), digits(16), digits(18), digits(20), `-${digits(19)}`, `${digits(17)}.5`, `${digits(17)}e3`, '0', 'null', 'true']);
+    const text = () => pick(['', 'a', ': ', ', [', '\\"', '\\\\', 'x\\\\\\"y: ']) + pick(['', digits(20), `: ${digits(19)}`, `,${digits(17)}`]);
+    const value = (depth: number): string => {
+      const kind = depth > 3 ? 0 : Math.floor(random() * 4);
+      if (kind === 0) return random() < 0.5 ? literal() : `"${text()}"`;
+      if (kind === 1) return `[${Array.from({ length: Math.floor(random() * 4) }, () => `${pick(['', ' ', '\n  '])}${value(depth + 1)}`).join(',')}]`;
+      const keys = ['id', 'order_id', 'total', 'note', 'a\\"b', 'c\\\\'];
+      return `{${Array.from({ length: Math.floor(random() * 4) }, () => `"${pick(keys)}"${pick(['', ' '])}:${pick(['', ' ', '  '])}${value(depth + 1)}`).join(',')}}`;
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const doc = value(0);
+      expect({ doc, parsed: parseShopifyJson(doc) }).toEqual({ doc, parsed: reference(doc) });
+    }
+  });
+
+  it('leaves invalid JSON invalid: a leading zero on a long literal, a cut-off body', () => {
+    expect(codeOf(() => parseShopifyJson('{"id":00012345678901234567}'))).toBe('malformed_json');
+    expect(codeOf(() => parseShopifyJson('{"id":12345678901234567'))).toBe('malformed_json');
+    expect(codeOf(() => parseShopifyJson('{"id":"12345678901234567}'))).toBe('malformed_json');
   });
 
   it('makes small ids strings too, leaves other numbers alone, and refuses broken JSON as malformed_json', () => {
