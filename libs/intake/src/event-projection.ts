@@ -33,12 +33,14 @@ interface CatalogEntry {
  * waits; written at the end, they are locked for one statement. Not batched, each event does all of it alone.
  */
 export class ProjectionRound {
-  readonly rules = new RetentionRoundCache();
+  readonly rules: RetentionRoundCache;
   private readonly catalog = new Map<string, CatalogEntry[]>();
   /** Orders `prepare` wrote, by the normalized order they came from. */
   readonly prepared = new Map<NormalizedOrder, ProjectedOrder>();
 
-  constructor(readonly batched = true) {}
+  constructor(readonly batched = true) {
+    this.rules = new RetentionRoundCache(batched);
+  }
 
   /**
    * Writes the customers, orders and lines of a round's full-payload orders, store by store: within a store, one
@@ -90,10 +92,14 @@ export class ProjectionRound {
     this.catalog.set(storeId, entries);
   }
 
-  /** The deferred catalogue writes, store by store in id order (so two rounds lock rows in one order). */
-  async flush(em: EntityManager): Promise<void> {
+  /**
+   * The deferred writes, store by store in id order (so two rounds lock rows in one order): the catalogue, then
+   * retention's arms and signals. Answers the ids of the signals it wrote, per store, to deliver after the commit.
+   */
+  async flush(em: EntityManager): Promise<{ storeId: string; ids: number[] }[]> {
     for (const storeId of [...this.catalog.keys()].sort()) await writeCatalog(em, storeId, this.catalog.get(storeId)!);
     this.catalog.clear();
+    return this.rules.flush(em);
   }
 }
 
@@ -106,7 +112,7 @@ async function writeCatalog(em: EntityManager, storeId: string, entries: readonl
 export interface Projection {
   /** What the inbox row records as its result. */
   result: Record<string, unknown>;
-  /** Retention signals owed to Temporal, delivered after the commit. */
+  /** Retention signals owed to Temporal written by this event (a batched round writes its own at `flush`). */
   dispatchIds: number[];
 }
 
@@ -185,7 +191,7 @@ export class EventProjection {
       if (projected.applied) await repository.replaceLines(storeId, projected.order.id, o.lineItems, { isNew: projected.previousLines === null });
     }
     const { customer } = projected;
-    let dispatchIds: number[] = [];
+    let signals = { dispatchIds: [] as number[], count: 0 };
     if (projected.applied) {
       await round.recordCatalog(em, storeId, {
         items: o.lineItems,
@@ -194,7 +200,7 @@ export class EventProjection {
         lines: skuLines(o),
         placedAt: projected.order.placedAt,
       });
-      dispatchIds = await this.deps.retention.onOrder(em, projected.order, customer, projected.previousStatus, round.rules);
+      signals = await this.deps.retention.onOrder(em, projected.order, customer, projected.previousStatus, round.rules);
     }
     return {
       result: {
@@ -203,9 +209,9 @@ export class EventProjection {
         customerId: customer.id,
         status: projected.order.status,
         applied: projected.applied,
-        rulesArmed: dispatchIds.length,
+        rulesArmed: signals.count,
       },
-      dispatchIds,
+      dispatchIds: signals.dispatchIds,
     };
   }
 }

@@ -257,7 +257,8 @@ export class InboxProjector {
         await this.deps.afterEvent?.(event);
       }
       try {
-        await round.flush(em);
+        // Its signals were written after every event's own (a revocation's): they go out after them, as they were written.
+        deliveries.push(...(await round.flush(em)));
       } catch (err) {
         throw new BatchFailed(message(err));
       }

@@ -14,7 +14,7 @@ export interface DispatchPolicy {
   claimMs: number;
   /** Rows claimed per sweep tick. */
   batch: number;
-  /** Deliveries in flight at once within a tick. */
+  /** Customers (lanes) delivered at once: 32 measured best here (lag bench; 16 fell behind at 200/s, 64 slowed the dev server). */
   concurrency: number;
   /** Backoff after the first failure, doubling per attempt up to `maxBackoffMs`. */
   backoffMs: number;
@@ -27,7 +27,7 @@ export const DEFAULT_DISPATCH_POLICY: DispatchPolicy = {
   graceMs: 5_000,
   claimMs: 60_000,
   batch: 200,
-  concurrency: 16,
+  concurrency: 32,
   backoffMs: 5_000,
   maxBackoffMs: 5 * 60_000,
   maxAttempts: 10,

@@ -53,14 +53,35 @@ export class RetentionIntakeRepository {
 
   /** Arms the enrollment with this purchase, unless it already holds a later one. */
   async arm(storeId: string, arm: EnrollmentArm): Promise<void> {
+    await this.armMany(storeId, [arm]);
+  }
+
+  /** One statement for several (rule, customer) pairs, each at most once; a pair keeps its latest purchase. */
+  async armMany(storeId: string, arms: readonly EnrollmentArm[]): Promise<void> {
+    if (!arms.length) return;
     await this.em.execute(
       `insert into retention_enrollment (id, store_id, rule_id, customer_id, state, last_purchase_at, last_order_id, next_send_at, updated_at)
-         values (gen_random_uuid(), ?, ?, ?, 'armed', ?, ?, ?, ?)
+         select gen_random_uuid(), ?, a.rule_id, a.customer_id, 'armed', a.last_purchase_at, a.last_order_id, a.next_send_at, a.updated_at
+         from jsonb_to_recordset(cast(? as jsonb)) as a(rule_id uuid, customer_id uuid, last_purchase_at timestamptz, last_order_id uuid,
+              next_send_at timestamptz, updated_at timestamptz)
+         order by a.rule_id, a.customer_id
          on conflict (rule_id, customer_id) do update set
            state = 'armed', last_purchase_at = excluded.last_purchase_at, last_order_id = excluded.last_order_id,
            next_send_at = excluded.next_send_at, updated_at = excluded.updated_at
          where retention_enrollment.last_purchase_at is null or retention_enrollment.last_purchase_at < excluded.last_purchase_at`,
-      [storeId, arm.ruleId, arm.customerId, arm.lastPurchaseAt, arm.lastOrderId, arm.nextSendAt, arm.updatedAt],
+      [
+        storeId,
+        JSON.stringify(
+          arms.map((a) => ({
+            rule_id: a.ruleId,
+            customer_id: a.customerId,
+            last_purchase_at: a.lastPurchaseAt.toISOString(),
+            last_order_id: a.lastOrderId,
+            next_send_at: a.nextSendAt.toISOString(),
+            updated_at: a.updatedAt.toISOString(),
+          })),
+        ),
+      ],
     );
   }
 

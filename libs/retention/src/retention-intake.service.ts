@@ -1,6 +1,6 @@
 import { isPurchase, ruleMatchesSkus, type OrderStatus } from '@boomerang/domain';
 import type { Customer, EntityManager, Order, RetentionRule } from '@boomerang/persistence';
-import { RetentionIntakeRepository, touchKey, type NewDispatch, type Touch } from './retention-intake.repository.js';
+import { RetentionIntakeRepository, touchKey, type EnrollmentArm, type NewDispatch, type Touch } from './retention-intake.repository.js';
 import type { RulesService } from './rules.service.js';
 
 const REVERSED: OrderStatus[] = ['cancelled', 'refunded'];
@@ -13,12 +13,51 @@ const REVERSED: OrderStatus[] = ['cancelled', 'refunded'];
 export class RetentionRoundCache {
   private readonly byStore = new Map<string, Promise<RetentionRule[]>>();
   readonly touches = new Map<string, Touch | null>();
+  /** Purchases' enrollment arms and signals, written together by `flush` (when the round defers its writes). */
+  private readonly arms = new Map<string, { storeId: string; arm: EnrollmentArm }>();
+  private readonly dispatches = new Map<string, NewDispatch[]>();
+
+  /** `deferWrites`: a purchase's arms and signals wait for `flush`, one statement each per store for the round. */
+  constructor(readonly deferWrites = false) {}
 
   activeRules(storeId: string, load: () => Promise<RetentionRule[]>): Promise<RetentionRule[]> {
     let rules = this.byStore.get(storeId);
     if (!rules) this.byStore.set(storeId, (rules = load()));
     return rules;
   }
+
+  /** An arm keeps the latest purchase per rule and customer, as the upsert itself does (order does not matter). */
+  defer(storeId: string, arms: readonly EnrollmentArm[], dispatches: readonly NewDispatch[]): void {
+    for (const arm of arms) {
+      const key = `${arm.ruleId}|${arm.customerId}`;
+      const held = this.arms.get(key);
+      if (!held || held.arm.lastPurchaseAt < arm.lastPurchaseAt) this.arms.set(key, { storeId, arm });
+    }
+    this.dispatches.set(storeId, [...(this.dispatches.get(storeId) ?? []), ...dispatches]);
+  }
+
+  /**
+   * The round's deferred arms, then its signals in the order their events came (ids ascend with it, which keeps each
+   * customer's signals in order), store by store in id order; answers the new signals' ids per store.
+   */
+  async flush(em: EntityManager): Promise<{ storeId: string; ids: number[] }[]> {
+    const intake = new RetentionIntakeRepository(em);
+    const armsByStore = new Map<string, EnrollmentArm[]>();
+    for (const { storeId, arm } of this.arms.values()) armsByStore.set(storeId, [...(armsByStore.get(storeId) ?? []), arm]);
+    for (const storeId of [...armsByStore.keys()].sort()) await intake.armMany(storeId, armsByStore.get(storeId)!);
+    const written: { storeId: string; ids: number[] }[] = [];
+    for (const storeId of [...this.dispatches.keys()].sort()) written.push({ storeId, ids: await intake.insertDispatches(storeId, this.dispatches.get(storeId)!) });
+    this.arms.clear();
+    this.dispatches.clear();
+    return written;
+  }
+}
+
+/** What an order recorded for retention: the signals written now (to deliver after the commit), and how many in all. */
+export interface OrderSignals {
+  /** Written in this call; a round that defers its writes gets its ids from `RetentionRoundCache.flush`. */
+  dispatchIds: number[];
+  count: number;
 }
 
 /** An order that can be a message's conversion: a purchase, or one being processed. */
@@ -47,34 +86,39 @@ export class RetentionIntakeService {
     for (const [storeId, pairs] of byStore) for (const [key, touch] of await intake.lastTouches(storeId, pairs)) cache.touches.set(key, touch);
   }
 
-  async onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null, cache?: RetentionRoundCache): Promise<number[]> {
+  async onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null, cache?: RetentionRoundCache): Promise<OrderSignals> {
     const status = order.status as OrderStatus;
     await this.attributeConversion(em, order, customer, cache);
     if (isPurchase(status)) return this.arm(em, order, customer, cache);
-    if (REVERSED.includes(status) && previousStatus && isPurchase(previousStatus)) return this.revoke(em, order, customer);
-    return [];
+    if (REVERSED.includes(status) && previousStatus && isPurchase(previousStatus)) {
+      const dispatchIds = await this.revoke(em, order, customer);
+      return { dispatchIds, count: dispatchIds.length };
+    }
+    return { dispatchIds: [], count: 0 };
   }
 
-  private async arm(em: EntityManager, order: Order, customer: Customer, cache?: RetentionRoundCache): Promise<number[]> {
+  private async arm(em: EntityManager, order: Order, customer: Customer, cache?: RetentionRoundCache): Promise<OrderSignals> {
     const skus = order.lines.map((l) => l.sku);
     const load = () => this.rules.activeRules(em, order.storeId);
     const rules = (await (cache ? cache.activeRules(order.storeId, load) : load())).filter((rule) => ruleMatchesSkus(rule, skus));
-    const intake = new RetentionIntakeRepository(em);
     const now = new Date();
-    const dispatches: NewDispatch[] = [];
-    for (const rule of rules) {
-      const nextSendAt = new Date(order.placedAt.getTime() + rule.windowSeconds * 1000);
-      await intake.arm(order.storeId, {
-        ruleId: rule.id,
-        customerId: customer.id,
-        lastPurchaseAt: order.placedAt,
-        lastOrderId: order.id,
-        nextSendAt,
-        updatedAt: now,
-      });
-      dispatches.push(this.dispatch('purchase', rule, order, customer, now));
+    const arms: EnrollmentArm[] = rules.map((rule) => ({
+      ruleId: rule.id,
+      customerId: customer.id,
+      lastPurchaseAt: order.placedAt,
+      lastOrderId: order.id,
+      nextSendAt: new Date(order.placedAt.getTime() + rule.windowSeconds * 1000),
+      updatedAt: now,
+    }));
+    const dispatches = rules.map((rule) => this.dispatch('purchase', rule, order, customer, now));
+    if (cache?.deferWrites) {
+      cache.defer(order.storeId, arms, dispatches);
+      return { dispatchIds: [], count: dispatches.length };
     }
-    return intake.insertDispatches(order.storeId, dispatches);
+    const intake = new RetentionIntakeRepository(em);
+    await intake.armMany(order.storeId, arms);
+    const dispatchIds = await intake.insertDispatches(order.storeId, dispatches);
+    return { dispatchIds, count: dispatchIds.length };
   }
 
   /** Takes the purchase back from every rule it armed; the pending log falls back to the previous matching purchase. */
