@@ -18,6 +18,17 @@ export async function newDesktopContext(browser: Browser): Promise<BrowserContex
   return browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
 }
 
+/** A page that waits up to 20 s per step and records the browser's own errors into `errors`, for a failing step's report. */
+export async function newWatchedPage(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.stack ?? err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  return page;
+}
+
 /** Saves the page at desktop width and at 375 px (the narrowest phone we promise), then restores the viewport. */
 export function screenshotter(suite: string) {
   const dir = join(SCREENSHOTS, suite);

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newDesktopContext, screenshotter } from './browser.js';
+import { launchChromium, newDesktopContext, newWatchedPage, screenshotter } from './browser.js';
 import { linkFromOutbox, order, postOrder, reloadUntil } from './merchant.js';
 import { eventually, startE2eStack, type E2eStack } from './stack.js';
 
@@ -24,12 +24,7 @@ describe('a merchant, from sign-up to a converted customer', () => {
     stack = await startE2eStack();
     browser = await launchChromium();
     context = await newDesktopContext(browser);
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.stack ?? err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') browserErrors.push(`console: ${msg.text()}`);
-    });
+    page = await newWatchedPage(context, browserErrors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeBigcommerce, FakeShopify, FakeWoocommerce } from '@boomerang/testing';
-import { launchChromium, newDesktopContext, screenshotter } from './browser.js';
+import { launchChromium, newDesktopContext, newWatchedPage, screenshotter } from './browser.js';
 import { linkFromOutbox } from './merchant.js';
 import { ADMIN_KEY, startE2eStack, type E2eStack } from './stack.js';
 
@@ -78,12 +78,7 @@ describe('a merchant connects a store of each platform and syncs its history', (
     });
     browser = await launchChromium();
     context = await newDesktopContext(browser);
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.stack ?? err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') browserErrors.push(`console: ${msg.text()}`);
-    });
+    page = await newWatchedPage(context, browserErrors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -82,6 +82,12 @@ function isPermanent(err: unknown): boolean {
   return err instanceof SyntaxError;
 }
 
+/** One event's retention signals, handed to the dispatcher after its round committed. */
+interface Delivery {
+  storeId: string;
+  ids: number[];
+}
+
 /**
  * Projects the inbox: claims due events (`FOR UPDATE SKIP LOCKED`, the earliest pending event of each ordering key
  * only), projects them in the round's transaction, records the outcome on the rows, commits, then delivers the
@@ -93,12 +99,6 @@ function isPermanent(err: unknown): boolean {
  * the queue: a key's events are never projected by two at once, nor out of order. A round that dies before its commit (crash, lost connection)
  * changes nothing, and its events are claimed again. Wakes on NOTIFY from the inbox's insert trigger, and polls.
  */
-/** One event's retention signals, handed to the dispatcher after its round committed. */
-interface Delivery {
-  storeId: string;
-  ids: number[];
-}
-
 export class InboxProjector {
   private readonly policy: ProjectorPolicy;
   private running = false;

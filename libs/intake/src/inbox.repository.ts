@@ -62,11 +62,6 @@ interface AcceptedRow {
   duplicate: boolean;
 }
 
-/**
- * The SQL of the inbox (`inbox_event`). Acceptance is one INSERT … ON CONFLICT DO NOTHING; the projector's claim is
- * one SELECT … FOR UPDATE SKIP LOCKED inside its batch transaction. Every method that reads or writes one store's
- * events takes the store id; only the claim spans stores (it is the projectors' shared queue).
- */
 /** Runs one fixed SQL text with `?` placeholders (PreparedStatements: parsed and planned once per connection). */
 export type StatementRunner = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
@@ -86,6 +81,11 @@ const INSERT_SQL = `with ins as (
        select id, true from inbox_event
        where store_id = ? and platform = ? and delivery_id = ? and not exists (select 1 from ins)`;
 
+/**
+ * The SQL of the inbox (`inbox_event`). Acceptance is one INSERT … ON CONFLICT DO NOTHING; the projector's claim is
+ * one SELECT … FOR UPDATE SKIP LOCKED inside its batch transaction. Every method that reads or writes one store's
+ * events takes the store id; only the claim spans stores (it is the projectors' shared queue).
+ */
 export class InboxRepository {
   /**
    * `statements`, when given, runs acceptance's INSERT as a prepared statement with the body as a binary parameter:

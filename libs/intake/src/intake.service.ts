@@ -44,7 +44,7 @@ export class IntakeService {
     const { deliveryId, topic } = adapter.identify(webhook);
     // Validated now, so a payload that can never be projected is a 4xx to its sender and nothing is stored.
     const event = adapter.normalize(topic, webhook.rawBody.toString('utf8'), { adminBaseUrl: null });
-    return new InboxRepository(this.orm.em.fork(), this.statements).insert(store.id, platform, {
+    return this.inbox().insert(store.id, platform, {
       deliveryId,
       topic,
       format: 'raw',
@@ -96,6 +96,6 @@ export class IntakeService {
   }
 
   private inbox() {
-    return new InboxRepository(this.orm.em.fork());
+    return new InboxRepository(this.orm.em.fork(), this.statements);
   }
 }

@@ -65,7 +65,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
     return Number(s);
   }
 
-  describe('claimWritten (the request path)', () => {
+  describe('claimWritten (right after a projector round)', () => {
     it('returns the store\'s rows among the ids that are neither delivered nor parked, mapped', async () => {
       const rule = randomUUID();
       const pending = await dispatch(storeA, { rule_id: rule, kind: 'revoke', email: 'joe@a.example', window_seconds: 7200, attempts: 2 });
@@ -90,7 +90,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
       ]);
       expect((await repository().claimWritten(storeB, [pending, otherStore], 60)).map((r) => r.id)).toEqual([otherStore]);
       expect(await repository().claimWritten(storeA, [], 60)).toEqual([]);
-      // Claimed: neither the request path nor the sweep takes the row again until the claim expires.
+      // Claimed: neither a second claimWritten nor the sweep takes the row again until the claim expires.
       expect(await repository().claimWritten(storeA, [pending], 60)).toEqual([]);
       expect(await repository().claimDue(CLAIM)).toEqual([]);
       expect(await secondsUntil(pending)).toBeGreaterThan(50);
@@ -252,7 +252,7 @@ describe('RetentionDispatchRepository (PostgreSQL)', () => {
   });
 
   describe('dead letters', () => {
-    it('park takes the store\'s row out of the sweep and the request path, into the store\'s list only', async () => {
+    it('park takes the store\'s row out of the sweep and claimWritten, into the store\'s list only', async () => {
       const id = await dispatch(storeA);
       await repository().park(storeB, id, 9, 'wrong store');
       expect(await raw(id)).toMatchObject({ dead_at: null, attempts: 0 });

@@ -79,7 +79,7 @@ export class RetentionDispatchRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * The request path: claims the rows its own transaction wrote (as the sweep claims, so the two never deliver one row
+   * Right after a commit: claims the rows its transaction wrote (as the sweep claims, so the two never deliver one row
    * side by side), unless already delivered, parked, claimed elsewhere, or held back by an earlier row of the same
    * customer and rule still owed (that one goes first; the sweep takes this one after it).
    */

@@ -38,7 +38,7 @@ export type { DeadLetter } from './retention-dispatch.repository.js';
 export type RetryOutcome = { id: number; status: 'delivered' | 'pending' | 'dead'; attempts: number; lastError: string | null };
 
 /**
- * Delivers recorded purchases to Temporal. Called right after the webhook's transaction commits, and by a sweep
+ * Delivers recorded purchases to Temporal. Called right after a projector round commits, and by a sweep
  * that retries anything left behind (Temporal down, process killed between commit and signal). Delivery is
  * at-least-once; the workflow ignores a purchase it already has.
  *
@@ -53,7 +53,7 @@ export type RetryOutcome = { id: number; status: 'delivered' | 'pending' | 'dead
  * hold no lock or transaction while calling Temporal, and a killed replica's claim simply expires.
  */
 export class RetentionDispatcher {
-  /** After an "unreachable", request-path deliveries are skipped for a while (the sweep retries) so webhooks answer at once. */
+  /** After an "unreachable", deliveries right after a round are skipped for a while (the sweep retries) so projection goes on at once. */
   private unreachableUntil = 0;
 
   constructor(
@@ -63,11 +63,6 @@ export class RetentionDispatcher {
     private readonly policy: DispatchPolicy = DEFAULT_DISPATCH_POLICY,
   ) {}
 
-  /** The request path: delivers the rows the store's own transaction wrote. */
-  deliver(storeId: string, ids: number[]): Promise<number> {
-    return this.deliverBatch([{ storeId, ids }]);
-  }
-
   /**
    * The rows several transactions wrote (a projector's rounds): claimed in one statement per store, delivered one
    * customer and rule at a time in the order they were written, `concurrency` customers at once, and stamped
@@ -76,17 +71,24 @@ export class RetentionDispatcher {
   async deliverBatch(groups: { storeId: string; ids: number[] }[]): Promise<number> {
     if (Date.now() < this.unreachableUntil) return 0;
     const byStore = new Map<string, number[]>();
-    for (const { storeId, ids } of groups) if (ids.length) byStore.set(storeId, [...(byStore.get(storeId) ?? []), ...ids]);
+    for (const { storeId, ids } of groups) {
+      if (!ids.length) continue;
+      const held = byStore.get(storeId);
+      if (held) held.push(...ids);
+      else byStore.set(storeId, [...ids]);
+    }
     const rows: DispatchRow[] = [];
     for (const [storeId, ids] of byStore) rows.push(...(await this.repository().claimWritten(storeId, ids, this.policy.claimMs / 1000)));
-    return this.deliverClaimed(rows);
+    return (await this.deliverClaimed(rows)).delivered;
   }
 
   /** Claims up to one batch of due rows (the longest due first) and delivers them. */
   async sweep(): Promise<{ claimed: number; delivered: number }> {
     const { graceMs, claimMs, batch } = this.policy;
     const rows = await this.repository().claimDue({ claimSecs: claimMs / 1000, graceSecs: graceMs / 1000, batch });
-    return { claimed: rows.length, delivered: await this.deliverClaimed(rows) };
+    const { delivered, unreachable } = await this.deliverClaimed(rows);
+    // Unreachable: nothing was really taken, so the sweeper does not keep draining an outage.
+    return { claimed: unreachable ? 0 : rows.length, delivered };
   }
 
   /**
@@ -94,11 +96,13 @@ export class RetentionDispatcher {
    * delivered, and everything stops while Temporal is unreachable. Rows not attempted are given back without
    * counting an attempt; delivered ones are stamped together.
    */
-  private async deliverClaimed(rows: DispatchRow[]): Promise<number> {
+  private async deliverClaimed(rows: DispatchRow[]): Promise<{ delivered: number; unreachable: boolean }> {
     const lanes = new Map<string, DispatchRow[]>();
     for (const row of [...rows].sort((a, b) => a.id - b.id)) {
       const key = `${row.storeId}|${row.ruleId}|${row.customerId}`;
-      lanes.set(key, [...(lanes.get(key) ?? []), row]);
+      const lane = lanes.get(key);
+      if (lane) lane.push(row);
+      else lanes.set(key, [row]);
     }
     const queue = [...lanes.values()];
     const delivered: DispatchRow[] = [];
@@ -129,7 +133,7 @@ export class RetentionDispatcher {
     for (const storeId of stores) await repository.markDeliveredMany(storeId, delivered.filter((r) => r.storeId === storeId).map((r) => r.id));
     // Temporal unreachable, or an earlier row of the lane failed: due again after the backoff, no attempt counted.
     await repository.releaseClaims(untried.map((r) => r.id), this.policy.backoffMs / 1000);
-    return delivered.length;
+    return { delivered: delivered.length, unreachable };
   }
 
   /** The store's parked rows, most recent first. */

@@ -33,7 +33,9 @@ export class RetentionRoundCache {
       const held = this.arms.get(key);
       if (!held || held.arm.lastPurchaseAt < arm.lastPurchaseAt) this.arms.set(key, { storeId, arm });
     }
-    this.dispatches.set(storeId, [...(this.dispatches.get(storeId) ?? []), ...dispatches]);
+    const held = this.dispatches.get(storeId);
+    if (held) held.push(...dispatches);
+    else this.dispatches.set(storeId, [...dispatches]);
   }
 
   /**
@@ -43,7 +45,11 @@ export class RetentionRoundCache {
   async flush(em: EntityManager): Promise<{ storeId: string; ids: number[] }[]> {
     const intake = new RetentionIntakeRepository(em);
     const armsByStore = new Map<string, EnrollmentArm[]>();
-    for (const { storeId, arm } of this.arms.values()) armsByStore.set(storeId, [...(armsByStore.get(storeId) ?? []), arm]);
+    for (const { storeId, arm } of this.arms.values()) {
+      const held = armsByStore.get(storeId);
+      if (held) held.push(arm);
+      else armsByStore.set(storeId, [arm]);
+    }
     for (const storeId of [...armsByStore.keys()].sort()) await intake.armMany(storeId, armsByStore.get(storeId)!);
     const written: { storeId: string; ids: number[] }[] = [];
     for (const storeId of [...this.dispatches.keys()].sort()) written.push({ storeId, ids: await intake.insertDispatches(storeId, this.dispatches.get(storeId)!) });
