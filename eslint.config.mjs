@@ -21,6 +21,8 @@ const MODULE_BOUNDARIES = {
     { sourceTag: 'scope:reporting', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement'] },
     // Intake projects orders into the model, then hands them to retention's intake; it reads no other context.
     { sourceTag: 'scope:intake', notDependOnLibsWithTags: ['scope:engagement', 'scope:reporting', 'scope:accounts'] },
+    // Segments read the model and keep their own tables; retention reads their membership at send time.
+    { sourceTag: 'scope:segments', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement', 'scope:reporting', 'scope:intake', 'scope:accounts'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
     {
       sourceTag: 'type:app',

@@ -23,6 +23,7 @@ import { StoreLogoSchema } from './store-logo.entity.js';
 import { StoreConnectionSchema } from './store-connection.entity.js';
 import { StoreProductSchema } from './store-product.entity.js';
 import { SyncRunSchema } from './sync-run.entity.js';
+import { SegmentCheckSchema, SegmentMembershipEventSchema, SegmentMembershipSchema, SegmentSchema } from './segment.entity.js';
 
 export * from './account.entity.js';
 export * from './conversion.entity.js';
@@ -49,6 +50,7 @@ export * from './store-logo.entity.js';
 export * from './store-connection.entity.js';
 export * from './store-product.entity.js';
 export * from './sync-run.entity.js';
+export * from './segment.entity.js';
 
 export const ENTITIES = [
   StoreSchema,
@@ -78,4 +80,8 @@ export const ENTITIES = [
   OrderLineSchema,
   ProductSchema,
   ProductVariantSchema,
+  SegmentSchema,
+  SegmentMembershipSchema,
+  SegmentMembershipEventSchema,
+  SegmentCheckSchema,
 ];
