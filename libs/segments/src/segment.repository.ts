@@ -73,6 +73,16 @@ export class SegmentRepository {
     await boundQuery(this.em, `update segment set evaluated_version = ?, evaluated_at = ? where store_id = ? and id = ?`, [version, at, storeId, segmentId]);
   }
 
+  /** Names of the store's rules (not deleted) whose audience is the segment. */
+  async rulesTargeting(storeId: string, segmentId: string): Promise<string[]> {
+    const rows = await boundQuery<{ name: string }>(
+      this.em,
+      `select name from retention_rule where store_id = ? and segment_id = ? and status <> 'deleted' order by name`,
+      [storeId, segmentId],
+    );
+    return rows.map((r) => r.name);
+  }
+
   async hasUnevaluated(): Promise<boolean> {
     const rows = await boundQuery(this.em, `select 1 from segment where evaluated_version < version limit 1`, []);
     return rows.length > 0;

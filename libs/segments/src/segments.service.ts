@@ -69,8 +69,11 @@ export class SegmentsService {
     return this.get(em, storeId, segmentId);
   }
 
+  /** Refused while a retention rule targets the segment: the rule would otherwise silently reach nobody (or everyone). */
   async delete(em: EntityManager, storeId: string, segmentId: string): Promise<void> {
     await this.find(em, storeId, segmentId);
+    const rules = await new SegmentRepository(em).rulesTargeting(storeId, segmentId);
+    if (rules.length) throw new ConflictError(`the segment is the audience of ${rules.length} workflow(s) (${rules.slice(0, 3).join(', ')}): change their audience first`);
     await em.transactional(async (tx) => {
       await new SegmentMembershipRepository(tx).removeSegment(storeId, segmentId);
       await new SegmentRepository(tx).delete(storeId, segmentId);

@@ -12,6 +12,7 @@ export class Migration20261126152000_Segments extends Migration {
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "store_order" add "channel" varchar(255) null;`);
+    this.addSql(`alter table "retention_rule" add "segment_id" uuid null;`);
 
     this.addSql(`create table "segment" ("id" uuid not null, "store_id" uuid not null, "name" varchar(255) not null, "definition" jsonb not null, "default_key" varchar(255) null, "version" int not null default 1, "evaluated_version" int not null default 0, "evaluated_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "segment_store_id_index" on "segment" ("store_id");`);
@@ -56,6 +57,7 @@ export class Migration20261126152000_Segments extends Migration {
     this.addSql(`drop table if exists "segment_membership" cascade;`);
     this.addSql(`drop table if exists "segment" cascade;`);
     this.addSql(`alter table "store_order" drop column "channel";`);
+    this.addSql(`alter table "retention_rule" drop column "segment_id";`);
   }
 
 }
