@@ -55,7 +55,7 @@ interface RawNode {
 }
 
 const nodeSchema: z.ZodType<RawNode> = z
-  .object({
+  .strictObject({
     match: z.enum(['all', 'any'], { error: 'must be all or any' }).optional().meta({ description: 'A group: all (AND) or any (OR) of its conditions' }),
     get conditions(): z.ZodOptional<z.ZodArray<z.ZodType<RawNode>>> {
       return z.array(nodeSchema).min(1, 'must hold at least one condition').max(MAX_CONDITIONS, `must hold at most ${MAX_CONDITIONS} conditions`).optional();
@@ -66,7 +66,6 @@ const nodeSchema: z.ZodType<RawNode> = z
       .union([z.string().max(1_000, 'must be at most 200 characters'), z.number(), durationSchema], { error: 'must be a string, a number or a duration' })
       .optional(),
   })
-  .strict()
   .superRefine((node, ctx) => {
     const group = node.match !== undefined || node.conditions !== undefined;
     if (group) {
@@ -76,7 +75,8 @@ const nodeSchema: z.ZodType<RawNode> = z
       return;
     }
     checkCondition(node, ctx);
-  }) as z.ZodType<RawNode>;
+  })
+  .meta({ id: 'SegmentNode', description: 'A group { match, conditions } or a condition { criterion, qualifier, value }' }) as z.ZodType<RawNode>;
 
 function checkCondition(node: RawNode, ctx: z.RefinementCtx): void {
   if (node.criterion === undefined) {
