@@ -1,8 +1,17 @@
-import type { EntityManager } from '@boomerang/persistence';
+import type { EntityManager, Segment } from '@boomerang/persistence';
+import type { SegmentDefinition } from './segment-definition.js';
 import { compileSegment } from './segment-compiler.js';
 import { SegmentMembershipRepository, type EvaluationResult, type MembershipCause } from './segment-membership.repository.js';
 import { SegmentRepository } from './segment.repository.js';
 import { storedDefinition } from './segments.service.js';
+
+function readable(segment: Segment): SegmentDefinition | null {
+  try {
+    return storedDefinition(segment);
+  } catch {
+    return null;
+  }
+}
 
 /** Re-evaluates memberships inside the caller's transaction: claimed due checks, or a whole segment after an edit. */
 export class SegmentEvaluator {
@@ -28,7 +37,13 @@ export class SegmentEvaluator {
         await memberships.dropChecks(group.storeId, group.segmentId, group.customerIds);
         continue;
       }
-      const compiled = compileSegment(storedDefinition(segment), { currency: await segments.currencyOf(group.storeId), now });
+      const definition = readable(segment);
+      if (!definition) {
+        // A definition that no longer parses (written by hand) evaluates nobody rather than blocking the queue.
+        await memberships.dropChecks(group.storeId, group.segmentId, group.customerIds);
+        continue;
+      }
+      const compiled = compileSegment(definition, { currency: await segments.currencyOf(group.storeId), now });
       for (const [kind, ids] of group.byCause) {
         const result = await memberships.evaluate(group.storeId, segment, compiled, { customerIds: ids }, now, kind);
         total.evaluated += result.evaluated;
@@ -45,7 +60,12 @@ export class SegmentEvaluator {
     const claimed = await segments.claimUnevaluated();
     if (!claimed) return null;
     const [segment] = await segments.byIds(claimed.storeId, [claimed.id]);
-    const compiled = compileSegment(storedDefinition(segment!), { currency: await segments.currencyOf(claimed.storeId), now });
+    const definition = readable(segment!);
+    if (!definition) {
+      await segments.markEvaluated(claimed.storeId, claimed.id, segment!.version, now);
+      return { segmentId: claimed.id, evaluated: 0, entered: 0, left: 0 };
+    }
+    const compiled = compileSegment(definition, { currency: await segments.currencyOf(claimed.storeId), now });
     const result = await new SegmentMembershipRepository(em).evaluate(claimed.storeId, segment!, compiled, 'all', now, 'definition');
     await segments.markEvaluated(claimed.storeId, claimed.id, segment!.version, now);
     return { segmentId: claimed.id, ...result };

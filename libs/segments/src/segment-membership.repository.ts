@@ -92,17 +92,17 @@ export class SegmentMembershipRepository {
          returning m.customer_id),
        came as (
          insert into segment_membership (store_id, segment_id, customer_id, entered_at)
-         select ?, ?, e.customer_id, ? from eval e where e.hit order by e.customer_id
+         select cast(? as uuid), cast(? as uuid), e.customer_id, cast(? as timestamptz) from eval e where e.hit order by e.customer_id
          on conflict (segment_id, customer_id) do nothing
          returning customer_id),
        history as (
          insert into segment_membership_event (store_id, segment_id, segment_name, customer_id, kind, at, cause)
-         select ?, ?, ?, customer_id, 'entered', ?, ? from came
+         select cast(? as uuid), cast(? as uuid), cast(? as text), customer_id, 'entered', cast(? as timestamptz), cast(? as text) from came
          union all
-         select ?, ?, ?, customer_id, 'left', ?, ? from gone),
+         select cast(? as uuid), cast(? as uuid), cast(? as text), customer_id, 'left', cast(? as timestamptz), cast(? as text) from gone),
        due as (
          insert into segment_check (store_id, segment_id, customer_id, due_at, cause)
-         select ?, ?, e.customer_id, e.next_at, 'time' from eval e where e.next_at is not null order by e.customer_id
+         select cast(? as uuid), cast(? as uuid), e.customer_id, e.next_at, 'time' from eval e where e.next_at is not null order by e.customer_id
          on conflict (segment_id, customer_id) do update set due_at = excluded.due_at, cause = 'time'),
        done as (
          delete from segment_check k using eval e
@@ -131,7 +131,7 @@ export class SegmentMembershipRepository {
       this.em,
       `with marked as (
          insert into segment_check (store_id, segment_id, customer_id, due_at, cause)
-         select s.store_id, s.id, x.id, ?, 'transaction' from segment s cross join unnest(cast(? as uuid[])) as x(id)
+         select s.store_id, s.id, x.id, cast(? as timestamptz), 'transaction' from segment s cross join unnest(cast(? as uuid[])) as x(id)
          where s.store_id = ? order by s.id, x.id
          on conflict (segment_id, customer_id) do update set due_at = least(segment_check.due_at, excluded.due_at), cause = 'transaction'
          returning 1)
@@ -145,7 +145,7 @@ export class SegmentMembershipRepository {
   async claimDue(now: Date, limit: number): Promise<DueCheck[]> {
     const rows = await boundQuery<{ store_id: string; segment_id: string; customer_id: string; cause: MembershipCause }>(
       this.em,
-      `select store_id, segment_id, customer_id, cause from segment_check where due_at <= ? order by due_at limit ? for update skip locked`,
+      `select store_id, segment_id, customer_id, cause from segment_check where due_at <= cast(? as timestamptz) order by due_at limit ? for update skip locked`,
       [now, limit],
     );
     return rows.map((r) => ({ storeId: r.store_id, segmentId: r.segment_id, customerId: r.customer_id, cause: r.cause }));
