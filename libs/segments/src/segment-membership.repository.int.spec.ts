@@ -100,15 +100,19 @@ describe('segment membership (PostgreSQL)', () => {
     const marked = await new SegmentMembershipRepository(fork()).markDue(a.store, [a.small, a.none, a.small], new Date());
     const segments = (await new SegmentRepository(fork()).list(a.store)).length;
     expect(marked).toBe(2 * segments);
-    let inside: number | null = null;
-    await fork().transactional(async (tx) => {
-      const first = await new SegmentMembershipRepository(tx).claimDue(new Date(), 3);
-      expect(first).toHaveLength(3);
-      // Another replica's claim meanwhile sees only the rest.
-      await fork().transactional(async (other) => {
-        inside = (await new SegmentMembershipRepository(other).claimDue(new Date(), 1_000)).length;
-      });
+    // One transaction claims three and holds them; another (started outside it) claims meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let claimedFirst!: (n: number) => void;
+    const firstClaim = new Promise<number>((r) => (claimedFirst = r));
+    const outer = fork().transactional(async (tx) => {
+      claimedFirst((await new SegmentMembershipRepository(tx).claimDue(new Date(), 3)).length);
+      await held;
     });
+    expect(await firstClaim).toBe(3);
+    const inside = await fork().transactional(async (other) => (await new SegmentMembershipRepository(other).claimDue(new Date(), 1_000)).length);
+    release();
+    await outer;
     // Big's time check of 'Recent' is not due yet, so only the marks count.
     expect(inside).toBe(2 * segments - 3);
   });
