@@ -12,7 +12,7 @@ describe('segment tree', () => {
     const root = newGroup(criteria);
     root.children = [
       { ...newCondition(criteria, 'total_spent'), qualifier: 'gt', value: '100.50' },
-      { ...newCondition(criteria, 'orders_count'), qualifier: 'gt', value: '2' },
+      { ...newCondition(criteria, 'orders_count'), qualifier: 'gt', value: 2 },
       { ...newGroup(criteria, 'any'), children: [{ ...newCondition(criteria, 'last_order_date'), qualifier: 'within_last', value: '30', unit: 'days' }] },
     ];
     expect(toDefinition(root, criteria)).toEqual({

@@ -15,8 +15,8 @@ export interface ConditionNode {
   id: number;
   criterion: string;
   qualifier: string;
-  /** What the inputs hold, as typed: text, an amount, a date (yyyy-mm-dd) or a duration's amount. */
-  value: string;
+  /** What the inputs hold, as typed: text, an amount, a date (yyyy-mm-dd) or a duration's amount (number inputs bind numbers). */
+  value: string | number | null;
   unit: 'seconds' | 'minutes' | 'hours' | 'days';
 }
 
@@ -78,7 +78,8 @@ export function toDefinition(group: GroupNode, criteria: Criterion[]): unknown {
 
 function conditionValue(node: ConditionNode, criteria: Criterion[]): unknown {
   const kind = criteria.find((c) => c.key === node.criterion)?.kind ?? 'text';
-  const raw = node.value.trim();
+  // A number input binds a number (or null when cleared): read every input as text.
+  const raw = String(node.value ?? '').trim();
   const asNumber = raw === '' || Number.isNaN(Number(raw)) ? raw : Number(raw);
   let value: unknown = raw;
   if (kind === 'count' || kind === 'days') value = asNumber;
