@@ -78,7 +78,7 @@ describe('segments', () => {
     expect((await segments(store)).body.segments).toHaveLength(before);
   });
 
-  it('keeps other stores out: their segments and customers are 404, with the store key or the admin key of the wrong store', async () => {
+  it('keeps other stores out: their segments and customers are 404 under another store, and a store key opens no other store (401)', async () => {
     const a = await createReadyStore(stack, 'Tenant A');
     const b = await createReadyStore(stack, 'Tenant B');
     const placed = await buy(a, 't-1', 'tenant@x.example');
@@ -88,8 +88,9 @@ describe('segments', () => {
     expect((await segments(b, `/${aSegment.id}`, 'PATCH', { name: 'Mine' })).status).toBe(404);
     expect((await segments(b, `/${aSegment.id}`, 'DELETE')).status).toBe(404);
     expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/customers/${placed.customerId}/segments`, undefined, b.apiKey)).status).toBe(404);
-    // A's key on B's store.
-    expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/segments`, undefined, a.apiKey)).status).toBe(404);
+    // A's key is no credential for B's store.
+    expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/segments`, undefined, a.apiKey)).status).toBe(401);
+    expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/customers/${placed.customerId}/segments`, undefined, a.apiKey)).status).toBe(401);
     expect((await segments(a, `/${aSegment.id}`)).body.name).toBe(aSegment.name);
   });
 
