@@ -117,7 +117,8 @@ describe('a merchant builds a segment and sees it stay current', () => {
     await step('a bad value is named beside its condition', async () => {
       await page.getByLabel('Value', { exact: true }).nth(1).fill('');
       await page.getByRole('button', { name: 'Next: preview' }).click();
-      await page.getByText('value: must be a non-negative decimal amount').waitFor();
+      await page.getByText('value: must be a non-negative decimal amount', { exact: true }).waitFor();
+      await page.getByText('Some conditions need attention').waitFor();
       await shot(page, 'preview-error');
       await page.getByLabel('Value', { exact: true }).nth(1).fill('40');
     });
