@@ -284,7 +284,8 @@ async function main() {
       return Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }),
   );
-  await admin.query(`drop database if exists "${dbName}" with (force)`);
+  if (process.env.BENCH_KEEP_DB) console.log(`kept database ${dbName}`);
+  else await admin.query(`drop database if exists "${dbName}" with (force)`);
   rmSync(dirname(temporalDb), { recursive: true, force: true });
   await admin.end();
 }
