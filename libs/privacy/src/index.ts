@@ -11,3 +11,4 @@ export * from './profile-link-rate-limit.js';
 export * from './profile-link.repository.js';
 export * from './profile-link.service.js';
 export { isWellFormedToken, sha256 } from './secret-token.js';
+export * from './privacy-requests.service.js';
