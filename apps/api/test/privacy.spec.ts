@@ -195,8 +195,8 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
 
       expect(await findPersonalData(stack.orm.em.fork(), needles)).toEqual([]);
       const after = await merchant('GET', '/stats');
-      const { pending: _p, ...kept } = before.body;
-      expect(after.body).toMatchObject(kept);
+      // Pending sends end with her workflows; what was sent, opened, clicked and converted stays counted.
+      for (const figure of ['sent', 'skipped', 'opens', 'clicks', 'conversions', 'revenue', 'weekly', 'currency']) expect(after.body[figure]).toEqual(before.body[figure]);
       await eventually(async () => !(await workflowExists(workflowId)), 30_000);
       const left: string[] = [];
       for await (const run of stack.env.client.workflow.list({ query: `BoomerangCustomer = '${ANN.email}'` })) left.push(run.workflowId);
