@@ -266,6 +266,12 @@ export class RetentionLifecycle {
    * does not exist is success. Answers how many executions it terminated and asked the server to delete.
    */
   async forgetCustomer(cmd: { storeId: string; email: string; ruleIds: readonly string[] }): Promise<{ terminated: number; deleted: number }> {
+    // Bounded like the request path's other calls (a few per rule): an unreachable Temporal fails the erasure, which is retried.
+    const deadline = Date.now() + this.callTimeoutMs * Math.max(2, Math.min(cmd.ruleIds.length, 20));
+    return this.client.connection.withDeadline(deadline, () => this.forget(cmd));
+  }
+
+  private async forget(cmd: { storeId: string; email: string; ruleIds: readonly string[] }): Promise<{ terminated: number; deleted: number }> {
     let terminated = 0;
     const executions = new Map<string, { workflowId: string; runId?: string }>();
     for (const ruleId of cmd.ruleIds) {
