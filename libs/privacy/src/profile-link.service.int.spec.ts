@@ -171,7 +171,7 @@ describe('ProfileLinkService (PostgreSQL, injected clock)', () => {
     const { session } = await service.open(em(), { token: tokenOf(sent.at(-1)!) });
     expect((await service.setSubscription(em(), session, { subscribed: false })).subscribed).toBe(false);
     const [row] = await em().execute<{ unsubscribed_at: Date | null }[]>(`select unsubscribed_at from customer where id = ?`, [ann]);
-    expect(row!.unsubscribed_at).toEqual(now);
+    expect(new Date(row!.unsubscribed_at!)).toEqual(now);
     expect((await service.setSubscription(em(), session, { subscribed: true })).subscribed).toBe(true);
     expect((await failure(service.setSubscription(em(), session, { subscribed: 'yes' }))).issues).toEqual([expect.objectContaining({ field: 'subscribed' })]);
   });
