@@ -184,6 +184,18 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
       expect(limited).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
     });
 
+    it('while Temporal is unreachable erases nothing and answers 503, so the merchant can try again', async () => {
+      await stack.temporalProxy.down();
+      try {
+        const refused = await merchant('DELETE', `/customers/${benId}`);
+        expect(refused).toMatchObject({ status: 503, body: { error: 'unavailable' } });
+      } finally {
+        await stack.temporalProxy.up();
+      }
+      expect((await sql(`select 1 from customer where id = ?`, [benId])).length).toBe(1);
+      expect((await merchant('GET', '/privacy-requests')).body.requests).toEqual([]);
+    });
+
     it('erases her: no column of any table holds her data, her workflows are gone from Temporal, the statistics keep their counts', async () => {
       const needles = [ANN.email, ANN.firstName, ANN.lastName, ANN.phone, ANN.street];
       expect((await findPersonalData(stack.orm.em.fork(), needles)).length).toBeGreaterThan(5);
