@@ -23,6 +23,8 @@ import { StoreLogoSchema } from './store-logo.entity.js';
 import { StoreConnectionSchema } from './store-connection.entity.js';
 import { StoreProductSchema } from './store-product.entity.js';
 import { SyncRunSchema } from './sync-run.entity.js';
+import { ProfileLinkSchema } from './profile-link.entity.js';
+import { PrivacyRequestSchema } from './privacy-request.entity.js';
 import { SegmentCheckSchema, SegmentMembershipEventSchema, SegmentMembershipSchema, SegmentSchema } from './segment.entity.js';
 
 export * from './account.entity.js';
@@ -50,6 +52,8 @@ export * from './store-logo.entity.js';
 export * from './store-connection.entity.js';
 export * from './store-product.entity.js';
 export * from './sync-run.entity.js';
+export * from './profile-link.entity.js';
+export * from './privacy-request.entity.js';
 export * from './segment.entity.js';
 
 export const ENTITIES = [
@@ -80,6 +84,8 @@ export const ENTITIES = [
   OrderLineSchema,
   ProductSchema,
   ProductVariantSchema,
+  ProfileLinkSchema,
+  PrivacyRequestSchema,
   SegmentSchema,
   SegmentMembershipSchema,
   SegmentMembershipEventSchema,
