@@ -23,6 +23,8 @@ const MODULE_BOUNDARIES = {
     { sourceTag: 'scope:intake', notDependOnLibsWithTags: ['scope:engagement', 'scope:reporting', 'scope:accounts'] },
     // Privacy reads and erases across the model through its own SQL; it imports no other bounded context.
     { sourceTag: 'scope:privacy', notDependOnLibsWithTags: ['scope:retention', 'scope:reporting', 'scope:engagement', 'scope:intake', 'scope:accounts'] },
+    // Segments read the model and keep their own tables; retention reads their membership at send time.
+    { sourceTag: 'scope:segments', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement', 'scope:reporting', 'scope:intake', 'scope:accounts'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
     {
       sourceTag: 'type:app',

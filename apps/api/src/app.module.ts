@@ -28,6 +28,8 @@ import { MessagesController } from './messages/messages.controller.js';
 import { ProductsController } from './products/products.controller.js';
 import { RulePreviewController } from './rules/rule-preview.controller.js';
 import { RulesController } from './rules/rules.controller.js';
+import { CustomerSegmentsController, SegmentsController } from './segments/segments.controller.js';
+import { SegmentsService } from '@boomerang/segments';
 import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
 import { StoreLogoController } from './stores/store-logo.controller.js';
 import { StoresController } from './stores/stores.controller.js';
@@ -110,7 +112,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomerPrivacyController, PrivacyPageController,
+        IntakeDeadLettersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -154,6 +156,7 @@ export class AppModule {
         { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
         { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
         { provide: EmailEventsService, useValue: new EmailEventsService() },
+        { provide: SegmentsService, useValue: new SegmentsService() },
         { provide: CustomerPreferencesService, useFactory: (t: UnsubscribeTokens) => new CustomerPreferencesService(t), inject: [UnsubscribeTokens] },
         {
           provide: RetentionDispatcher,

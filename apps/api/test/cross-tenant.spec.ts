@@ -59,7 +59,7 @@ function changeOneChar(s: string): string {
 
 /** What identifies store A's data in a response: ids, emails, names, secrets. */
 function markers(a: Tenant): string[] {
-  return [a.id, a.ruleId, a.sentRuleId, a.customerId, a.customerEmail, a.customerFirstName, a.customerLastName, a.orderId, a.orderExternalId, a.messageId, a.emailId, a.name, a.webhookSecret, a.apiKey];
+  return [a.id, a.ruleId, a.sentRuleId, a.segmentId, a.customerId, a.customerEmail, a.customerFirstName, a.customerLastName, a.orderId, a.orderExternalId, a.messageId, a.emailId, a.name, a.webhookSecret, a.apiKey];
 }
 
 /** What identifies A's merchant account: checked everywhere but the development outbox, which lists account emails by design. */
@@ -252,6 +252,7 @@ function pathsFor(route: AppRoute, store: Tenant, owner: Tenant): string[] {
   const values: Record<string, string[]> = {
     storeId: [store.id],
     ruleId: [owner.ruleId, owner.sentRuleId],
+    segmentId: [owner.segmentId],
     emailId: [owner.emailId],
     id: [owner.deadLetterId],
     kind: ['pending', 'sent', 'skipped', 'conversions'],

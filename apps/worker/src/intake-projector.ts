@@ -6,6 +6,7 @@ import { workerConnections } from './store-connections.js';
 import type { PlatformSettings } from '@boomerang/validation';
 import { RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
+import { SegmentScheduler, type SegmentSchedulerPolicy } from '@boomerang/segments';
 
 export interface IntakeProjectorParts {
   orm: MikroORM;
@@ -17,10 +18,15 @@ export interface IntakeProjectorParts {
   /** Where the platforms are and the key of the stored credentials (the worker's config); used when no platformClient is given. */
   platforms?: PlatformSettings & { publicUrl: string };
   policy?: Partial<ProjectorPolicy>;
+  /** Segment membership: the scheduler that re-evaluates touched customers and time-relative criteria. */
+  segments?: Partial<SegmentSchedulerPolicy>;
   logger?: { warn(message: string): void };
 }
 
-/** The inbox projector as the worker runs it: projection, then retention's intake, then the signals to Temporal. */
+/**
+ * The inbox projector as the worker runs it: projection, then retention's intake, then the signals to Temporal; the
+ * customers each round touched go to the segment scheduler, which the projector starts and stops with itself.
+ */
 export function createIntakeProjector(parts: IntakeProjectorParts): InboxProjector {
   const logger = parts.logger ?? { warn: (m: string) => console.warn(`[intake] ${m}`) };
   const rules = new RulesService(new TemplateCompiler(), parts.lifecycle);
@@ -34,6 +40,7 @@ export function createIntakeProjector(parts: IntakeProjectorParts): InboxProject
     }),
     signals: new RetentionDispatcher(parts.orm, parts.lifecycle, logger),
     listenUrl: parts.databaseUrl,
+    customers: new SegmentScheduler({ orm: parts.orm, policy: parts.segments, logger: { warn: (m) => logger.warn(`[segments] ${m}`) } }),
     logger,
     policy: parts.policy,
   });

@@ -69,6 +69,8 @@ export interface NormalizedOrder {
   number: string | null;
   /** Link to the order in the platform's admin. */
   adminUrl: string | null;
+  /** The sales channel as the platform names it (Shopify `source_name`, Woo `created_via`, `amazon`…); absent when unknown. */
+  channel?: string | null;
   status: OrderStatus;
   currency: string;
   subtotalMinor: number;

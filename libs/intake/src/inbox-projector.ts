@@ -1,5 +1,5 @@
 import { DomainError, type NormalizedEvent } from '@boomerang/domain';
-import type { MikroORM } from '@boomerang/persistence';
+import type { EntityManager, MikroORM } from '@boomerang/persistence';
 import { PlatformError } from '@boomerang/stores';
 import pg from 'pg';
 import { EventProjection, PermanentProjectionError, ProjectionRound } from './event-projection.js';
@@ -41,10 +41,24 @@ export interface SignalDelivery {
   deliverBatch(groups: { storeId: string; ids: number[] }[]): Promise<number>;
 }
 
+/**
+ * Told which customers each round touched (orders and customer updates): segments re-evaluate them. `recordTouched`
+ * runs in the round's transaction (so the mark commits with the orders), `committed` after it; the projector starts
+ * and stops it with itself.
+ */
+export interface CustomerChanges {
+  recordTouched(em: EntityManager, touched: readonly { storeId: string; customerIds: string[] }[]): Promise<void>;
+  committed(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
 export interface InboxProjectorDeps {
   orm: MikroORM;
   projection: EventProjection;
   signals: SignalDelivery;
+  /** Segment membership (SegmentScheduler); without it nothing is told. */
+  customers?: CustomerChanges;
   /** Where to LISTEN for new events; without it the projector only polls. */
   listenUrl?: string;
   logger?: ProjectorLogger;
@@ -80,6 +94,19 @@ function isPermanent(err: unknown): boolean {
   if (err instanceof PermanentProjectionError || err instanceof DomainError) return true;
   if (err instanceof PlatformError) return !err.retryable;
   return err instanceof SyntaxError;
+}
+
+/** The customers a round's projected events name (orders and customer updates), per store. */
+function touchedCustomers(projected: readonly { storeId: string; result: Record<string, unknown> }[]): { storeId: string; customerIds: string[] }[] {
+  const byStore = new Map<string, Set<string>>();
+  for (const p of projected) {
+    const id = p.result['customerId'];
+    if (typeof id !== 'string') continue;
+    const ids = byStore.get(p.storeId) ?? new Set<string>();
+    ids.add(id);
+    byStore.set(p.storeId, ids);
+  }
+  return [...byStore].map(([storeId, ids]) => ({ storeId, customerIds: [...ids] }));
 }
 
 /** One event's retention signals, handed to the dispatcher after its round committed. */
@@ -123,6 +150,7 @@ export class InboxProjector {
       this.wake();
     }, this.policy.pollMs);
     this.timer.unref();
+    this.deps.customers?.start();
     void this.listen();
     this.wake();
   }
@@ -136,6 +164,7 @@ export class InboxProjector {
     await listener?.end().catch(() => undefined);
     while (this.loops.size) await Promise.allSettled([...this.loops]);
     await this.settled();
+    await this.deps.customers?.stop();
   }
 
   /** Every signal handed over so far has been attempted. */
@@ -263,7 +292,12 @@ export class InboxProjector {
         throw new BatchFailed(message(err));
       }
       await inbox.markProjected(projected);
+      if (this.deps.customers) {
+        const touched = touchedCustomers(projected);
+        if (touched.length) await this.deps.customers.recordTouched(em, touched);
+      }
     });
+    if (projected.length) this.deps.customers?.committed();
     this.deliver(deliveries);
     return result;
   }

@@ -128,19 +128,19 @@ export class OrderProjectionRepository {
     const receivedAt = new Date().toISOString();
     const rows = await this.em.execute<Record<string, unknown>[]>(
       `insert into store_order (id, store_id, customer_id, external_id, status, currency, total_cents, subtotal_minor, discount_minor,
-                                shipping_minor, tax_minor, number, admin_url, billing_address, shipping_address, tracking_numbers, lines,
+                                shipping_minor, tax_minor, number, admin_url, channel, billing_address, shipping_address, tracking_numbers, lines,
                                 placed_at, source_updated_at, received_at)
        select gen_random_uuid(), ?, r.customer_id, r.external_id, r.status, r.currency, r.total_cents, r.subtotal_minor, r.discount_minor,
-              r.shipping_minor, r.tax_minor, r.number, r.admin_url, r.billing_address, r.shipping_address, r.tracking_numbers, r.lines,
+              r.shipping_minor, r.tax_minor, r.number, r.admin_url, r.channel, r.billing_address, r.shipping_address, r.tracking_numbers, r.lines,
               r.placed_at, r.source_updated_at, ?
        from jsonb_to_recordset(cast(? as jsonb)) as r(customer_id uuid, external_id text, status text, currency text, total_cents bigint,
-            subtotal_minor bigint, discount_minor bigint, shipping_minor bigint, tax_minor bigint, number text, admin_url text,
+            subtotal_minor bigint, discount_minor bigint, shipping_minor bigint, tax_minor bigint, number text, admin_url text, channel text,
             billing_address jsonb, shipping_address jsonb, tracking_numbers jsonb, lines jsonb, placed_at timestamptz, source_updated_at timestamptz)
        order by r.external_id collate "C"
        on conflict (store_id, external_id) do update set
          customer_id = excluded.customer_id, status = excluded.status, currency = excluded.currency, total_cents = excluded.total_cents,
          subtotal_minor = excluded.subtotal_minor, discount_minor = excluded.discount_minor, shipping_minor = excluded.shipping_minor,
-         tax_minor = excluded.tax_minor, number = excluded.number, admin_url = excluded.admin_url,
+         tax_minor = excluded.tax_minor, number = excluded.number, admin_url = excluded.admin_url, channel = excluded.channel,
          billing_address = excluded.billing_address, shipping_address = excluded.shipping_address,
          tracking_numbers = excluded.tracking_numbers, lines = excluded.lines,
          source_updated_at = excluded.source_updated_at, received_at = excluded.received_at
@@ -162,6 +162,7 @@ export class OrderProjectionRepository {
             tax_minor: o.taxMinor,
             number: o.number,
             admin_url: o.adminUrl,
+            channel: o.channel ?? null,
             billing_address: o.billingAddress,
             shipping_address: o.shippingAddress,
             tracking_numbers: o.trackingNumbers,

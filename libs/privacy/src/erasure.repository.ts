@@ -64,6 +64,10 @@ export class ErasureRepository {
       await run('retention_dispatch', `delete from retention_dispatch where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('retention_enrollment', `delete from retention_enrollment where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('profile_link', `delete from profile_link where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      // Segments: current memberships, due checks and the history of entering and leaving.
+      await run('segment_membership', `delete from segment_membership where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      await run('segment_check', `delete from segment_check where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      await run('segment_membership_event', `delete from segment_membership_event where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('privacy_request', `update privacy_request set export = null where store_id = ? and customer_id = ? and export is not null`, [storeId, customerId]);
       await run('rate_limit', `delete from rate_limit where key = ?`, [`profile-link:${customerId}`]);
     }

@@ -52,6 +52,8 @@ export type SkipReason =
   | 'suppressed'
   | 'not_opted_in'
   | 'not_registered'
+  /** The rule targets a segment the customer is not in at send time. */
+  | 'not_in_segment'
   | 'can_spam_incomplete'
   | 'smart_sending'
   | 'newer_purchase';
@@ -73,6 +75,8 @@ interface SendFacts {
   /** The cycle after every message of this (rule, customer) in PostgreSQL, and never below the workflow's. */
   nextCycle: number;
   suppressed: boolean;
+  /** The rule names no segment, or the customer is in it now. */
+  inSegment: boolean;
   /** The customer's orders placed after the arming one (the database may know one the workflow does not yet). */
   newer: { status: string; lines: { sku: string }[] }[];
   lastMarketingAt: Date | null;
@@ -86,6 +90,7 @@ interface FactsRow {
   claimed_cycle: number | null;
   next_cycle: number;
   suppressed: boolean;
+  in_segment: boolean | null;
   newer: SendFacts['newer'];
   last_marketing_at: Date | null;
 }
@@ -104,6 +109,8 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
           and (m.armed_order_id = ? or (m.armed_order_id is null and m.cycle = ?)) order by m.cycle desc limit 1) as claimed_cycle,
        greatest(?::int, (select coalesce(max(m.cycle), 0) + 1 from message m where m.rule_id = ? and m.customer_id = ?)) as next_cycle,
        exists (select 1 from suppression x join customer c on c.store_id = x.store_id and c.email = x.email where c.id = ?) as suppressed,
+       (select r.segment_id is null or exists (select 1 from segment_membership sm
+          where sm.store_id = r.store_id and sm.segment_id = r.segment_id and sm.customer_id = ?) from retention_rule r where r.id = ?) as in_segment,
        (select coalesce(jsonb_agg(jsonb_build_object('status', o.status, 'lines', o.lines)), '[]'::jsonb)
           from store_order o where o.customer_id = ? and o.id <> ? and o.placed_at > ?) as newer,
        (select max(m.sent_at) from message m
@@ -122,6 +129,8 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
       input.ruleId,
       input.customerId,
       input.customerId,
+      input.customerId,
+      input.ruleId,
       input.customerId,
       input.armedBy.orderId,
       // Millisecond precision on our side, microseconds in PostgreSQL: the arming order itself is excluded by id.
@@ -142,6 +151,7 @@ async function readFacts(em: EntityManager, input: SendRetentionMessageInput, ru
     claimedCycle: row!.claimed_cycle,
     nextCycle: row!.next_cycle,
     suppressed: row!.suppressed,
+    inSegment: row!.in_segment !== false,
     newer: row!.newer,
     lastMarketingAt: row!.last_marketing_at ? new Date(row!.last_marketing_at) : null,
   };
@@ -155,6 +165,7 @@ function skipReason(facts: SendFacts, store: Store, customer: Customer, now: Dat
   if (facts.suppressed) return 'suppressed';
   if (rule.sendingFilter === 'opted_in' && !customer.optedIn) return 'not_opted_in';
   if (rule.sendingFilter === 'registered' && !customer.registered) return 'not_registered';
+  if (!facts.inSegment) return 'not_in_segment';
   if (missingCanSpamFields(store).length) return 'can_spam_incomplete';
   const wanted = new Set(rule.skus.map(normalizeSku));
   const newerPurchase = facts.newer.some(

@@ -7,6 +7,7 @@ import { email, parseOrThrow, text, uuid } from '@boomerang/validation';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { RuleSyncInput } from '@boomerang/workflows';
 import { z } from 'zod';
+import { SegmentRepository } from '@boomerang/segments';
 import { RetentionRuleRepository } from './retention-rule.repository.js';
 
 /** The longest window a rule may have (ten years, as `windowDays`); `P5000W` is refused, not stored. */
@@ -27,6 +28,8 @@ export const createRuleSchema = z
     name: text(200),
     status: z.enum(RULE_STATUSES.filter((s) => s !== 'deleted') as ['draft', 'active', 'paused']).default('draft'),
     sendingFilter: z.enum(SENDING_FILTERS, { error: `must be one of ${SENDING_FILTERS.join(', ')}` }).default('all'),
+    /** The audience: only members of this segment of the store (checked again when each message is due); null for everyone. */
+    segmentId: uuid().nullish(),
     skus: z.array(text(200)).max(1_000).default([]),
     windowDays: z.number().int().positive('must be a positive number of days').max(3_650).optional(),
     window: windowDuration.optional(),
@@ -92,6 +95,7 @@ export class RulesService {
     const input = parseOrThrow(createRuleSchema, body);
     const windowSeconds = this.windowSeconds(input.windowDays, input.window, true)!;
     this.validateTemplates(input);
+    if (input.segmentId) await this.assertSegment(em, storeId, input.segmentId);
     if (input.status === 'active') await this.assertCanSend(em, storeId);
     const now = new Date();
     const rule = em.create(RetentionRuleSchema, {
@@ -100,6 +104,7 @@ export class RulesService {
       name: input.name,
       status: input.status,
       sendingFilter: input.sendingFilter,
+      segmentId: input.segmentId ?? null,
       skus: [...new Set(input.skus)],
       windowSeconds,
       senderName: input.senderName,
@@ -119,6 +124,11 @@ export class RulesService {
     return rule;
   }
 
+  /** A rule's audience must be a segment of its own store. */
+  private async assertSegment(em: EntityManager, storeId: string, segmentId: string): Promise<void> {
+    if (!(await new SegmentRepository(em).find(storeId, segmentId))) throw ValidationError.field('segmentId', 'is not a segment of this store');
+  }
+
   async get(em: EntityManager, storeId: string, ruleId: string): Promise<RetentionRule> {
     const rule = /^[0-9a-f-]{36}$/i.test(ruleId) ? await new RetentionRuleRepository(em).find(storeId, ruleId) : null;
     if (!rule || rule.status === 'deleted') throw new NotFoundError('rule', ruleId);
@@ -131,12 +141,14 @@ export class RulesService {
     const rule = await this.get(em, storeId, ruleId);
     const windowSeconds = this.windowSeconds(input.windowDays, input.window, false);
     this.validateTemplates(input);
+    if (input.segmentId) await this.assertSegment(em, storeId, input.segmentId);
     const windowChanged = windowSeconds !== undefined && windowSeconds !== rule.windowSeconds;
     const skus = input.skus ? [...new Set(input.skus)] : undefined;
     const skusChanged = skus !== undefined && JSON.stringify([...skus].sort()) !== JSON.stringify([...rule.skus].sort());
     em.assign(rule, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.sendingFilter !== undefined && { sendingFilter: input.sendingFilter }),
+      ...(input.segmentId !== undefined && { segmentId: input.segmentId ?? null }),
       ...(skus !== undefined && { skus }),
       ...(windowSeconds !== undefined && { windowSeconds }),
       ...(input.senderName !== undefined && { senderName: input.senderName }),

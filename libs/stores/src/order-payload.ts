@@ -33,6 +33,8 @@ export const orderPayloadSchema = z.object({
   }),
   createdAt: instant(),
   updatedAt: instant().optional(),
+  /** Where the order was placed (`web`, `amazon`, `pos`…): segments select on it. */
+  channel: text(100).nullish(),
 });
 
 export type OrderPayload = z.infer<typeof orderPayloadSchema>;

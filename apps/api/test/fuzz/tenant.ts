@@ -23,6 +23,8 @@ export interface Tenant {
   orderExternalId: string;
   messageId: string;
   emailId: string;
+  /** One of the store's default segments. */
+  segmentId: string;
   /** A parked retention dispatch (the store's dead-letter list), so its routes have a real row to reach. */
   deadLetterId: string;
   unsubscribeToken: string;
@@ -149,6 +151,8 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
   if (logo.status !== 200) throw new Error(`logo not uploaded: ${await logo.text()}`);
   const { logoUrl } = (await logo.json()) as { logoUrl: string };
   const owner = await ownByNewAccount(stack, store.id, label);
+  const segmentList = await api(stack, 'GET', `/api/v1/stores/${store.id}/segments`);
+  if (segmentList.status !== 200) throw new Error(`segments not listed: ${JSON.stringify(segmentList.body)}`);
   return {
     ...owner,
     label,
@@ -167,6 +171,7 @@ export async function createTenant(stack: Stack, label: string, options: { keepS
     messageId: email.message_id,
     emailId: email.id,
     deadLetterId: String(deadLetter!.id),
+    segmentId: segmentList.body.segments[0].id,
     unsubscribeToken: tokens.issue(store.id, customer!.id),
     trackingToken: tokens.tracking.issue(email.message_id),
     logoFile: logoUrl.split('/').at(-1)!,

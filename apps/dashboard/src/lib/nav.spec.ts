@@ -14,6 +14,7 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/workflows/r1/edit')?.label).toBe('Workflows');
     expect(currentNavItem(items, '/stores/s1/workflows/logs')?.label).toBe('Logs');
     expect(currentNavItem(items, '/stores/s1/connection')?.label).toBe('Connection');
+    expect(currentNavItem(items, '/stores/s1/segments/g1')?.label).toBe('Segments');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
   });
 

@@ -13,6 +13,7 @@ export function storeNav(storeId: string): NavItem[] {
     { label: 'Dashboard', href: base, exact: true },
     { label: 'Workflows', href: `${base}/workflows` },
     { label: 'Logs', href: `${base}/workflows/logs` },
+    { label: 'Segments', href: `${base}/segments` },
     { label: 'Connection', href: `${base}/connection` },
     { label: 'Settings', href: `${base}/settings` },
   ];
@@ -20,7 +21,10 @@ export function storeNav(storeId: string): NavItem[] {
 
 /** The "Add New" menu's entries for a store. */
 export function addNewItems(storeId: string): NavItem[] {
-  return [{ label: 'Workflow', href: `/stores/${encodeURIComponent(storeId)}/workflows/new` }];
+  return [
+    { label: 'Workflow', href: `/stores/${encodeURIComponent(storeId)}/workflows/new` },
+    { label: 'Segment', href: `/stores/${encodeURIComponent(storeId)}/segments/new` },
+  ];
 }
 
 /** The one nav entry that the current path belongs to (the longest match), for aria-current. */

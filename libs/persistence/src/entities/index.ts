@@ -25,6 +25,7 @@ import { StoreProductSchema } from './store-product.entity.js';
 import { SyncRunSchema } from './sync-run.entity.js';
 import { ProfileLinkSchema } from './profile-link.entity.js';
 import { PrivacyRequestSchema } from './privacy-request.entity.js';
+import { SegmentCheckSchema, SegmentMembershipEventSchema, SegmentMembershipSchema, SegmentSchema } from './segment.entity.js';
 
 export * from './account.entity.js';
 export * from './conversion.entity.js';
@@ -53,6 +54,7 @@ export * from './store-product.entity.js';
 export * from './sync-run.entity.js';
 export * from './profile-link.entity.js';
 export * from './privacy-request.entity.js';
+export * from './segment.entity.js';
 
 export const ENTITIES = [
   StoreSchema,
@@ -84,4 +86,8 @@ export const ENTITIES = [
   ProductVariantSchema,
   ProfileLinkSchema,
   PrivacyRequestSchema,
+  SegmentSchema,
+  SegmentMembershipSchema,
+  SegmentMembershipEventSchema,
+  SegmentCheckSchema,
 ];

@@ -33,6 +33,8 @@ export const OrderSchema = defineEntity({
     /** The number the merchant sees (Shopify `#1001`). */
     number: p.string().nullable(),
     adminUrl: p.text().nullable(),
+    /** Where the order was placed as the platform names it (Shopify `source_name`, Woo `created_via`, `amazon`…); null when unknown. */
+    channel: p.string().nullable(),
     billingAddress: p.json<OrderAddressRecord>().nullable(),
     shippingAddress: p.json<OrderAddressRecord>().nullable(),
     trackingNumbers: p.json<TrackingNumberRecord[]>().nullable(),

@@ -9,6 +9,8 @@ export const RetentionRuleSchema = defineEntity({
     name: p.string(),
     status: p.string(),
     sendingFilter: p.string(),
+    /** The rule's audience: only members of this segment are sent to (checked again at send time); null for everyone. */
+    segmentId: p.uuid().nullable(),
     skus: p.json<string[]>(),
     windowSeconds: p.integer(),
     senderName: p.string(),

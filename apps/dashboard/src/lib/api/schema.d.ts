@@ -960,6 +960,102 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/segments/criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Segments_criteria"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Segments_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Segments_list"];
+        put?: never;
+        post: operations["Segments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/segments/{segmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Segments_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Segments_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["Segments_update"];
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/segments/{segmentId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Segments_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerSegments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/outbox": {
         parameters: {
             query?: never;
@@ -1110,6 +1206,8 @@ export type components = {
             status: string;
             /** @description all, opted_in or registered */
             sendingFilter: string;
+            /** @description The audience: only members of this segment are sent to (re-checked at send time); null for everyone */
+            segmentId: string | null;
             /** @enum {string} */
             action: "has_not_purchased";
             skus: string[];
@@ -1485,6 +1583,7 @@ export type components = {
             };
             createdAt: string;
             updatedAt?: string;
+            channel?: string | null;
         }[];
         OrderImportReceipt: {
             /** @description Orders stored for projection */
@@ -1661,6 +1760,125 @@ export type components = {
             }[];
             /** Format: date-time */
             sessionExpiresAt: string;
+        };
+        SegmentCriterion: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            kind: "text" | "money" | "count" | "days" | "date" | "status";
+            qualifiers: string[];
+        };
+        SegmentDefinition: {
+            /**
+             * @description A group: all (AND) or any (OR) of its conditions
+             * @enum {string}
+             */
+            match?: "all" | "any";
+            conditions?: components["schemas"]["SegmentNode"][];
+            /** @description A condition: one of average_order_total, average_purchase_frequency, bill_to_city, bill_to_company, bill_to_country, bill_to_state, bill_to_street, bill_to_zip, company, customer_group, email, first_order_date, last_order_date, cancelled_orders_count, orders_count, order_channel, order_status, phone, single_order_total, private_notes, product_category, product_sku, product_manufacturer, product_name, product_price, product_quantity, product_tag, product_url, ship_to_city, ship_to_company, ship_to_country, ship_to_state, ship_to_street, ship_to_zip, total_spent */
+            criterion?: string;
+            /** @description eq, gt, lt, contains, not_contains, before, after, within_last, not_within_last (which ones depend on the criterion; see GET …/segments/criteria) */
+            qualifier?: string;
+            value?: string | number | components["schemas"]["SegmentDuration"];
+        };
+        /** @description A group { match, conditions } or a condition { criterion, qualifier, value } */
+        SegmentNode: {
+            /**
+             * @description A group: all (AND) or any (OR) of its conditions
+             * @enum {string}
+             */
+            match?: "all" | "any";
+            conditions?: components["schemas"]["SegmentNode"][];
+            /** @description A condition: one of average_order_total, average_purchase_frequency, bill_to_city, bill_to_company, bill_to_country, bill_to_state, bill_to_street, bill_to_zip, company, customer_group, email, first_order_date, last_order_date, cancelled_orders_count, orders_count, order_channel, order_status, phone, single_order_total, private_notes, product_category, product_sku, product_manufacturer, product_name, product_price, product_quantity, product_tag, product_url, ship_to_city, ship_to_company, ship_to_country, ship_to_state, ship_to_street, ship_to_zip, total_spent */
+            criterion?: string;
+            /** @description eq, gt, lt, contains, not_contains, before, after, within_last, not_within_last (which ones depend on the criterion; see GET …/segments/criteria) */
+            qualifier?: string;
+            value?: string | number | components["schemas"]["SegmentDuration"];
+        };
+        /** @description For within_last / not_within_last: N seconds, minutes, hours or days (at most 10 years) */
+        SegmentDuration: {
+            amount: number;
+            /** @enum {string} */
+            unit: "seconds" | "minutes" | "hours" | "days";
+        };
+        PreviewSegment: {
+            definition: components["schemas"]["SegmentDefinition"];
+            limit?: number;
+        };
+        SegmentPreviewMember: {
+            /** Format: uuid */
+            customerId: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+        };
+        SegmentPreview: {
+            count: number;
+            members: components["schemas"]["SegmentPreviewMember"][];
+        };
+        Segment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            storeId: string;
+            name: string;
+            /** @description The rule tree (SegmentDefinition) */
+            definition: unknown;
+            /** @description amazon, new_customers, ordered_60_days or vip for the seed's defaults; null for the merchant's own */
+            defaultKey: string | null;
+            memberCount: number;
+            /** @description Created or edited and not yet evaluated against every customer */
+            evaluating: boolean;
+            evaluatedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateSegment: {
+            name: string;
+            definition: components["schemas"]["SegmentDefinition"];
+        };
+        UpdateSegment: {
+            name?: string;
+            definition?: components["schemas"]["SegmentDefinition"];
+        };
+        SegmentMembers: {
+            total: number;
+            limit: number;
+            offset: number;
+            members: {
+                /** Format: uuid */
+                customerId: string;
+                email: string;
+                firstName: string | null;
+                lastName: string | null;
+                /** Format: date-time */
+                enteredAt: string;
+            }[];
+        };
+        CustomerSegments: {
+            segments: {
+                /** Format: uuid */
+                segmentId: string;
+                name: string;
+                /** Format: date-time */
+                enteredAt: string;
+            }[];
+            history: {
+                /** Format: uuid */
+                segmentId: string;
+                segmentName: string;
+                /** @enum {string} */
+                kind: "entered" | "left";
+                /** Format: date-time */
+                at: string;
+                /**
+                 * @description transaction: an order or customer update; time: a time-relative criterion ran out; definition: the segment was created or edited
+                 * @enum {string}
+                 */
+                cause: "transaction" | "time" | "definition";
+            }[];
         };
         DevOutboxSummary: {
             /** Format: uuid */
@@ -2013,6 +2231,7 @@ export interface operations {
                      * @enum {string}
                      */
                     sendingFilter?: "all" | "opted_in" | "registered";
+                    segmentId?: string | null;
                     /** @default [] */
                     skus?: string[];
                     windowDays?: number;
@@ -2172,6 +2391,7 @@ export interface operations {
                     name?: string;
                     /** @enum {string} */
                     sendingFilter?: "all" | "opted_in" | "registered";
+                    segmentId?: string | null;
                     skus?: string[];
                     windowDays?: number;
                     window?: string;
@@ -2477,6 +2697,7 @@ export interface operations {
                     };
                     createdAt: string;
                     updatedAt?: string;
+                    channel?: string | null;
                 };
             };
         };
@@ -5384,6 +5605,443 @@ export interface operations {
             };
             /** @description Missing or wrong credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_criteria: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        criteria: components["schemas"]["SegmentCriterion"][];
+                        statuses: string[];
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewSegment"];
+            };
+        };
+        responses: {
+            /** @description How many customers the definition selects now, and the first of them (nothing is saved) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreview"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        segments: components["schemas"]["Segment"][];
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSegment"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (its history of entering and leaving stays) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSegment"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Segments_members: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentMembers"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerSegments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSegments"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -23,6 +23,11 @@ describe('retention rule forms', () => {
     expect(settingsBody(v)).toEqual({ name: 'Coffee refill', sendingFilter: 'opted_in', skus: ['COFFEE-1KG', 'TEA'], windowDays: 30, attributionWindowDays: 5 });
   });
 
+  it('sends the audience segment, or null for every customer', () => {
+    expect(settingsBody(readSettings(form([['name', 'x'], ['segmentId', 'seg-1']])), { create: true })).toEqual({ name: 'x', sendingFilter: 'all', skus: [], segmentId: 'seg-1' });
+    expect(settingsBody(readSettings(form([['name', 'x'], ['segmentId', '']])), { create: true })).toEqual({ name: 'x', sendingFilter: 'all', skus: [], segmentId: null });
+  });
+
   it('takes the SKUs typed without JavaScript as well', () => {
     expect(readSettings(form([['name', 'x'], ['skus', 'A'], ['skusText', ' B, A ,,C ']])).skus).toEqual(['A', 'B', 'C']);
   });

@@ -7,6 +7,8 @@ export interface SettingsValues {
   windowDays: string;
   window: string;
   attributionWindowDays: string;
+  /** The audience: a segment's id, or '' for every customer; absent when the form has no audience field. */
+  segmentId?: string;
 }
 
 export interface MessageValues {
@@ -34,6 +36,7 @@ export function readSettings(form: FormData): SettingsValues {
     windowDays: str(form, 'windowDays').trim(),
     window: str(form, 'window').trim(),
     attributionWindowDays: str(form, 'attributionWindowDays').trim(),
+    ...(form.has('segmentId') && { segmentId: str(form, 'segmentId') }),
   };
 }
 
@@ -55,6 +58,7 @@ export function settingsBody(v: SettingsValues, { create = false } = {}): Record
   else if (days !== undefined || !create) body.windowDays = days ?? null;
   const attribution = numberOrRaw(v.attributionWindowDays);
   if (attribution !== undefined) body.attributionWindowDays = attribution;
+  if (v.segmentId !== undefined) body.segmentId = v.segmentId || null;
   return body;
 }
 

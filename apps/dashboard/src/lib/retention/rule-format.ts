@@ -115,6 +115,7 @@ export function skipReason(reason: string | null): string {
     rule_inactive: 'rule paused or deleted',
     not_opted_in: 'not opted in',
     not_registered: 'not registered',
+    not_in_segment: 'not in the rule\'s segment',
     can_spam_incomplete: 'store CAN-SPAM details missing',
     newer_purchase: 'purchased again before the message was due',
   };

@@ -19,6 +19,7 @@ export function normalizeGenericOrder(payload: OrderPayload): NormalizedOrder {
     externalId: payload.id,
     number: null,
     adminUrl: null,
+    channel: payload.channel ?? null,
     status: payload.status,
     currency: payload.currency,
     subtotalMinor: minor(payload.totals.subtotal),

@@ -98,6 +98,8 @@ export function mapShopifyOrder(body: unknown, adminBaseUrl: string | null): Nor
     externalId,
     number: text(order['name']) ?? optionalId(order['order_number'], 'order_number'),
     adminUrl: adminBaseUrl === null ? null : `${adminBaseUrl.replace(/\/+$/, '')}/orders/${externalId}`,
+    // Where the order was placed (`web`, `pos`, a sales channel app's handle such as `amazon`): the Amazon segment reads it.
+    channel: text(order['source_name']),
     status: shopifyOrderStatus(order),
     currency,
     subtotalMinor: minorUnits(order['subtotal_price'], currency, 'subtotal_price'),

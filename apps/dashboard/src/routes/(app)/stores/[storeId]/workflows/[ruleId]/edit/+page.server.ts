@@ -6,7 +6,11 @@ import { loadRule } from '../../../../../../../lib/retention/store.server.js';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, parent }) => {
-  const [store, rule] = await Promise.all([parent().then((p) => p.store), loadRule(locals.api, params.storeId, params.ruleId)]);
+  const [store, rule, segments] = await Promise.all([
+    parent().then((p) => p.store),
+    loadRule(locals.api, params.storeId, params.ruleId),
+    locals.api.GET('/api/v1/stores/{storeId}/segments', { params: { path: { storeId: params.storeId } } }).then(expectOk),
+  ]);
   const days = wholeDays(rule.windowSeconds);
   const values: SettingsValues = {
     name: rule.name,
@@ -15,8 +19,9 @@ export const load: PageServerLoad = async ({ locals, params, parent }) => {
     windowDays: days === null ? '' : String(days),
     window: days === null ? rule.window : '',
     attributionWindowDays: String(Math.max(1, Math.round(rule.attributionWindowSeconds / 86_400))),
+    segmentId: rule.segmentId ?? '',
   };
-  return { store, rule, values };
+  return { store, rule, values, segments: segments.segments.map((s) => ({ id: s.id, name: s.name })) };
 };
 
 export const actions: Actions = {

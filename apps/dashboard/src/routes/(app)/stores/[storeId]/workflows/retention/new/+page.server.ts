@@ -5,10 +5,13 @@ import { formErrors, readSettings, settingsBody, type SettingsValues } from '../
 import { loadStore } from '../../../../../../../lib/retention/store.server.js';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ parent }) => {
-  const store = await parent().then((p) => p.store);
-  const values: SettingsValues = { name: '', sendingFilter: 'all', skus: [], windowDays: '30', window: '', attributionWindowDays: '5' };
-  return { store, values };
+export const load: PageServerLoad = async ({ parent, locals, params }) => {
+  const [store, segments] = await Promise.all([
+    parent().then((p) => p.store),
+    locals.api.GET('/api/v1/stores/{storeId}/segments', { params: { path: { storeId: params.storeId } } }).then(expectOk),
+  ]);
+  const values: SettingsValues = { name: '', sendingFilter: 'all', skus: [], windowDays: '30', window: '', attributionWindowDays: '5', segmentId: '' };
+  return { store, values, segments: segments.segments.map((s) => ({ id: s.id, name: s.name })) };
 };
 
 export const actions: Actions = {

@@ -1,0 +1,9 @@
+import { DomainError } from '@boomerang/domain';
+
+export { NotFoundError } from '@boomerang/domain';
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
