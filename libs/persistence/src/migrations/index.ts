@@ -15,6 +15,7 @@ import { Migration20261126062000_SyncRun } from './Migration20261126062000_SyncR
 import { Migration20261126063000_ConnectionProductCount } from './Migration20261126063000_ConnectionProductCount.js';
 import { Migration20261126064000_InboxPendingSeq } from './Migration20261126064000_InboxPendingSeq.js';
 import { Migration20261126065000_DispatchCustomerOrder } from './Migration20261126065000_DispatchCustomerOrder.js';
+import { Migration20261126150000_CustomerOverview } from './Migration20261126150000_CustomerOverview.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126063000_ConnectionProductCount', class: Migration20261126063000_ConnectionProductCount },
   { name: 'Migration20261126064000_InboxPendingSeq', class: Migration20261126064000_InboxPendingSeq },
   { name: 'Migration20261126065000_DispatchCustomerOrder', class: Migration20261126065000_DispatchCustomerOrder },
+  { name: 'Migration20261126150000_CustomerOverview', class: Migration20261126150000_CustomerOverview },
 ];
