@@ -14,6 +14,8 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/workflows/r1/edit')?.label).toBe('Workflows');
     expect(currentNavItem(items, '/stores/s1/workflows/logs')?.label).toBe('Logs');
     expect(currentNavItem(items, '/stores/s1/connection')?.label).toBe('Connection');
+    expect(currentNavItem(items, '/stores/s1/customers')?.label).toBe('Customers');
+    expect(currentNavItem(items, '/stores/s1/customers/c1/privacy')?.label).toBe('Customers');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
   });
 
