@@ -28,8 +28,29 @@ export interface ListCursor {
   id: string;
 }
 
-const TIME_KEY = /^(-infinity|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z)$/;
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const INT_KEY = /^-?\d{1,19}$/;
+const INT4_MAX = 2_147_483_647n;
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** A UTC instant PostgreSQL takes as it is: a real calendar time (no Feb 30) from 1970 to 9999. */
+function isTimeKey(value: string): boolean {
+  if (!TIME_KEY.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1970 && date.toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+/** An integer within the column's range (`int` or `bigint`), so the cast in SQL cannot fail. */
+function isIntKey(value: string, max: bigint): boolean {
+  if (!INT_KEY.test(value)) return false;
+  const n = BigInt(value);
+  return n <= max && n >= -max;
+}
+
+function isSortKey(sort: CustomerSort, key: string): boolean {
+  if (sort === 'last_order') return key === '-infinity' || isTimeKey(key);
+  return isIntKey(key, sort === 'orders' ? INT4_MAX : INT8_MAX);
+}
 
 export function encodeListCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.direction, cursor.key, cursor.id])).toString('base64url');
@@ -43,7 +64,7 @@ export function decodeListCursor(value: string): ListCursor | null {
     const [sort, direction, key, id] = parsed as unknown[];
     if (!CUSTOMER_SORTS.includes(sort as CustomerSort) || !SORT_DIRECTIONS.includes(direction as SortDirection)) return null;
     if (typeof key !== 'string' || !isUuid(id)) return null;
-    if (!(sort === 'last_order' ? TIME_KEY : INT_KEY).test(key)) return null;
+    if (!isSortKey(sort as CustomerSort, key)) return null;
     return { sort: sort as CustomerSort, direction: direction as SortDirection, key, id };
   } catch {
     return null;
@@ -81,7 +102,7 @@ export function decodeTimelineCursor(value: string): TimelineCursor | null {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [at, key] = parsed as unknown[];
-    if (typeof at !== 'string' || !TIME_KEY.test(at) || at === '-infinity') return null;
+    if (typeof at !== 'string' || !isTimeKey(at)) return null;
     if (typeof key !== 'string' || !TIMELINE_KEY.test(key)) return null;
     return { at, key };
   } catch {
