@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '@boomerang/domain';
-import type { EntityManager } from '@boomerang/persistence';
+import { CUSTOMER_SEARCH_TEXT, type EntityManager } from '@boomerang/persistence';
 import { openTestOrm, seedRow, type TestOrm } from '@boomerang/testing';
 import { customerListQuerySchema, type CustomerListQuery } from './customer-queries.js';
 import { CustomersService } from './customers.service.js';
@@ -50,7 +50,7 @@ describe('customers list, card and timeline (PostgreSQL)', () => {
     await order(a.store, a.jane, '2026-02-20T09:00:00Z', 99_999, 'cancelled');
     await order(a.store, a.jane, '2026-02-21T09:00:00Z', 88_888, 'refunded');
     // Joe spends the most in one order; Ann orders most often; Zed orders last.
-    await order(a.store, a.joe, '2026-01-05T09:00:00Z', 50_000);
+    await order(a.store, a.joe, '2026-01-04T12:00:00Z', 50_000);
     for (const day of ['02', '03', '04', '05']) await order(a.store, a.ann, `2026-01-${day}T09:00:00Z`, 500);
     await order(a.store, a.zed, '2026-02-01T09:00:00Z', 4000);
     // Store B's Jane is the best customer of all: she must never appear in store A's answers.
@@ -90,7 +90,7 @@ describe('customers list, card and timeline (PostgreSQL)', () => {
 
     it('sorts by last order, newest first by default, customers without orders last', async () => {
       const page = await service.list(em, a.store, query({}));
-      expect(emails(page)).toEqual(['zed@example.com', 'jane.doe@example.com', 'joe@example.com', 'ann_100%@shop.example', 'quiet@example.com']);
+      expect(emails(page)).toEqual(['zed@example.com', 'jane.doe@example.com', 'ann_100%@shop.example', 'joe@example.com', 'quiet@example.com']);
       expect(page.total).toBe(5);
       expect(page.nextCursor).toBeNull();
       expect(page.items[1]).toMatchObject({ firstName: 'Jane', orderCount: 3, totalSpentMinor: 6000, subscribed: true, lastOrderAt: T('2026-01-31T09:00:00Z') });
@@ -284,7 +284,8 @@ describe('customers list, card and timeline (PostgreSQL)', () => {
        from generate_series(1, 20000) i`,
       [store],
     );
-    await em.execute('analyze customer');
+    // As autovacuum would: statistics, and the trigram index's pending list merged (a bulk insert leaves it there).
+    await em.execute('vacuum analyze customer');
     const page = await service.list(em, store, query({ sort: 'total_spent', limit: 100 }));
     const second = await service.list(em, store, query({ sort: 'total_spent', limit: 100, cursor: page.nextCursor! }));
     const search = await service.list(em, store, query({ q: 'c1234@' }));
@@ -297,8 +298,9 @@ describe('customers list, card and timeline (PostgreSQL)', () => {
     )).map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toContain('customer_store_total_spent_index');
     expect(plan).not.toMatch(/Sort\b/);
+    // The search's own expression (as the repository writes it) is answered from the trigram index.
     const searchPlan = (await em.execute<{ 'QUERY PLAN': string }[]>(
-      `explain select id from customer where store_id = ? and lower("email" || ' ' || coalesce("first_name", '') || ' ' || coalesce("last_name", '')) like '%c1234@%'`,
+      `explain select id from customer where store_id = ? and ${CUSTOMER_SEARCH_TEXT} like '%c1234@%'`,
       [store],
     )).map((r) => r['QUERY PLAN']).join('\n');
     expect(searchPlan).toContain('customer_search_index');

@@ -39,10 +39,11 @@ describe('SubscriptionService (PostgreSQL)', () => {
     return { unsubscribed_at: row!.unsubscribed_at === null ? null : new Date(row!.unsubscribed_at), opted_in: row!.opted_in };
   }
   async function history(id: string) {
-    return em.execute<{ subscribed: boolean; source: string; actor_user_id: string | null; reason: string | null; created_at: Date }[]>(
+    const rows = await em.execute<{ subscribed: boolean; source: string; actor_user_id: string | null; reason: string | null; created_at: Date | string }[]>(
       `select subscribed, source, actor_user_id, reason, created_at from customer_subscription_event where customer_id = ? order by created_at, id`,
       [id],
     );
+    return rows.map((r) => ({ ...r, created_at: new Date(r.created_at) }));
   }
 
   it('unsubscribes once: a repeat keeps the first time and adds nothing to the history', async () => {
@@ -58,11 +59,13 @@ describe('SubscriptionService (PostgreSQL)', () => {
   });
 
   it('resubscribes: the opt-in changes only when the source says so', async () => {
-    now = T2;
+    now = new Date('2026-03-02T10:00:00.000Z');
     await service.change(em, { storeId: a.store, customerId: a.customer, subscribed: true, source: 'postmark', reason: 'reactivated in Postmark' });
     // Postmark reactivating an address lifts the unsubscribe; only a click or the merchant opts in again.
     expect(await customer(a.customer)).toEqual({ unsubscribed_at: null, opted_in: false });
-    await service.change(em, { storeId: a.store, customerId: a.customer, subscribed: false, source: 'unsubscribe_link', at: T2 });
+    now = new Date('2026-03-02T10:01:00.000Z');
+    await service.change(em, { storeId: a.store, customerId: a.customer, subscribed: false, source: 'unsubscribe_link' });
+    now = new Date('2026-03-02T10:02:00.000Z');
     await service.change(em, { storeId: a.store, customerId: a.customer, subscribed: true, source: 'unsubscribe_link', optedIn: true });
     expect(await customer(a.customer)).toEqual({ unsubscribed_at: null, opted_in: true });
     expect((await history(a.customer)).map((h) => [h.subscribed, h.source])).toEqual([
@@ -74,8 +77,8 @@ describe('SubscriptionService (PostgreSQL)', () => {
   });
 
   it('records the time the source gives (Postmark\'s ChangedAt)', async () => {
-    now = T2;
-    const changedAt = new Date('2026-02-28T08:00:00.000Z');
+    now = new Date('2026-03-03T10:00:00.000Z');
+    const changedAt = new Date('2026-03-03T08:00:00.000Z');
     await service.change(em, { storeId: a.store, customerId: a.customer, subscribed: false, source: 'postmark', at: changedAt });
     expect((await customer(a.customer)).unsubscribed_at).toEqual(changedAt);
     expect((await history(a.customer)).at(-1)).toMatchObject({ source: 'postmark', created_at: changedAt });
