@@ -21,6 +21,8 @@ const MODULE_BOUNDARIES = {
     { sourceTag: 'scope:reporting', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement'] },
     // Intake projects orders into the model, then hands them to retention's intake; it reads no other context.
     { sourceTag: 'scope:intake', notDependOnLibsWithTags: ['scope:engagement', 'scope:reporting', 'scope:accounts'] },
+    // Privacy reads and erases across the model through its own SQL; it imports no other bounded context.
+    { sourceTag: 'scope:privacy', notDependOnLibsWithTags: ['scope:retention', 'scope:reporting', 'scope:engagement', 'scope:intake', 'scope:accounts'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
     {
       sourceTag: 'type:app',

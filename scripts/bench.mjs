@@ -248,7 +248,10 @@ async function main() {
       requests: Number(process.env.BENCH_INTAKE_REQUESTS ?? 10_000), concurrency: CONCURRENCY, freePort, waitFor, runId,
     });
   }
-  if (PHASES.includes('lag')) await lagPhase({ base, store: await blanketStore('Lag'), dbUrl, pg, waitUntil, runId, client });
+  if (PHASES.includes('lag')) {
+    const pids = { temporal: temporal.pid, worker: worker.pid, api: api.pid, bench: process.pid };
+    await lagPhase({ base, store: await blanketStore('Lag'), dbUrl, pg, waitUntil, runId, client, cpu: { snapshot: () => cpuSnapshot(pids), perItem: cpuPerItem } });
+  }
   if (PHASES.includes('sync')) {
     // Its figures are invalid rather than fatal: the phases after it still run.
     await syncPhase({ root: ROOT, base, adminHeaders, createStore, fake: syncPlatform.fake, dbUrl, pg, waitUntil }).catch((err) =>
@@ -281,7 +284,8 @@ async function main() {
       return Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }),
   );
-  await admin.query(`drop database if exists "${dbName}" with (force)`);
+  if (process.env.BENCH_KEEP_DB) console.log(`kept database ${dbName}`);
+  else await admin.query(`drop database if exists "${dbName}" with (force)`);
   rmSync(dirname(temporalDb), { recursive: true, force: true });
   await admin.end();
 }

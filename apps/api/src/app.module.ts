@@ -35,6 +35,9 @@ import { StoreLogoController } from './stores/store-logo.controller.js';
 import { StoresController } from './stores/stores.controller.js';
 import { SyncController } from './sync/sync.controller.js';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
+import { CustomerPrivacyController } from './privacy/customer-privacy.controller.js';
+import { PrivacyPageController } from './privacy/privacy-page.controller.js';
+import { ErasureService, PrivacyRequestsService, ProfileLinkRateLimit, ProfileLinkService } from '@boomerang/privacy';
 import { OrderWebhookService } from './webhooks/order-webhook.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
@@ -109,7 +112,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomersController,
+        IntakeDeadLettersController, CustomersController, CustomerPrivacyController, PrivacyPageController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -171,6 +174,14 @@ export class AppModule {
           useFactory: (d: RetentionDispatcher) => new DispatchSweeper(d, config.dispatchSweepMs),
           inject: [RetentionDispatcher],
         },
+        {
+          provide: ProfileLinkService,
+          useFactory: (pool: pg.Pool) =>
+            new ProfileLinkService({ mailer: createAccountMailer(config.email), limiter: new ProfileLinkRateLimit(pool), dashboardUrl: config.dashboardUrl }),
+          inject: [RATE_LIMIT_POOL],
+        },
+        { provide: ErasureService, useFactory: (l: RetentionLifecycle) => new ErasureService(l), inject: [RetentionLifecycle] },
+        { provide: PrivacyRequestsService, useValue: new PrivacyRequestsService() },
         OrderWebhookService,
         ...connectionProviders(config, ports),
         Closer,

@@ -34,7 +34,7 @@ describe('the OpenAPI document', () => {
 
   it('is OpenAPI 3.1 with the security schemes of every kind of caller', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual(['apiKey', 'postmarkBasic', 'postmarkSecret', 'session', 'webhookSignature']);
+    expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual(['apiKey', 'postmarkBasic', 'postmarkSecret', 'privacySession', 'session', 'webhookSignature']);
   });
 
   it('describes every route of the application, and every body, query and …Id parameter it validates', () => {

@@ -36,6 +36,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'apiKey',
     )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant session token (`bms_…`) from sign-in or verify' }, 'session')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A customer\'s privacy page session (`bmp_…`) from POST /privacy/sessions' }, 'privacySession')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Boomerang-Signature', description: '`sha256=<hex HMAC-SHA256 of the raw body with the store webhook secret>`' }, 'webhookSignature')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Postmark-Webhook-Secret', description: 'POSTMARK_WEBHOOK_SECRET, set as a custom header on the Postmark webhook' }, 'postmarkSecret')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'POSTMARK_WEBHOOK_BASIC_AUTH, as basic auth in the Postmark webhook URL' }, 'postmarkBasic')

@@ -1,6 +1,7 @@
 import { TemplateCompiler } from '@boomerang/email';
 import { EventProjection, InboxProjector, type PlatformClientPort, type ProjectorPolicy } from '@boomerang/intake';
 import type { MikroORM } from '@boomerang/persistence';
+import { DataRequestService, ErasureService, PrivacyRequestHandler } from '@boomerang/privacy';
 import { workerConnections } from './store-connections.js';
 import type { PlatformSettings } from '@boomerang/validation';
 import { RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
@@ -28,6 +29,8 @@ export function createIntakeProjector(parts: IntakeProjectorParts): InboxProject
     projection: new EventProjection({
       retention: new RetentionIntakeService(rules),
       platformClient: parts.platformClient ?? connectionClients(parts),
+      // Shopify's privacy webhooks: erasure (its retention workflows through the lifecycle) and data requests.
+      privacy: new PrivacyRequestHandler(new ErasureService(parts.lifecycle), new DataRequestService()),
     }),
     signals: new RetentionDispatcher(parts.orm, parts.lifecycle, logger),
     listenUrl: parts.databaseUrl,

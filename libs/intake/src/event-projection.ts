@@ -1,4 +1,4 @@
-import { normalizeEmail, type NormalizedEvent, type NormalizedLineItem, type NormalizedOrder, type Platform } from '@boomerang/domain';
+import { normalizeEmail, type NormalizedEvent, type NormalizedLineItem, type NormalizedOrder, type Platform, type PrivacyTopic } from '@boomerang/domain';
 import type { EntityManager, OrderLineRecord } from '@boomerang/persistence';
 import { RetentionRoundCache, type RetentionIntakeService } from '@boomerang/retention';
 import { platformAdapters, ProductCatalogRepository, type PlatformAdapter, type PlatformClient } from '@boomerang/stores';
@@ -116,9 +116,19 @@ export interface Projection {
   dispatchIds: number[];
 }
 
+/**
+ * Where a platform's privacy request goes (erasure, data request; libs/privacy implements it, the worker wires it):
+ * run in the projection's transaction, its answer recorded as the event's result. A failure leaves the event pending.
+ */
+export interface PrivacyRequestPort {
+  handle(em: EntityManager, storeId: string, request: { topic: PrivacyTopic; customerEmail: string | null }): Promise<Record<string, unknown>>;
+}
+
 export interface EventProjectionDeps {
   retention: RetentionIntakeService;
   platformClient: PlatformClientPort;
+  /** Without it privacy requests are only kept in the inbox, as received. */
+  privacy?: PrivacyRequestPort;
   adapters?: Readonly<Record<Platform, PlatformAdapter>>;
 }
 
@@ -174,8 +184,8 @@ export class EventProjection {
         return { result: { kind: 'customer', customerId: customer?.id ?? null, applied: customer !== null }, dispatchIds: [] };
       }
       case 'privacy':
-        // Kept in the inbox as received, for the customers issue (GDPR requests).
-        return { result: { kind: 'privacy', topic: event.topic }, dispatchIds: [] };
+        if (!this.deps.privacy) return { result: { kind: 'privacy', topic: event.topic }, dispatchIds: [] };
+        return { result: await this.deps.privacy.handle(em, storeId, { topic: event.topic, customerEmail: event.customerEmail }), dispatchIds: [] };
       case 'ignored':
         return { result: { kind: 'ignored', reason: event.reason }, dispatchIds: [] };
     }

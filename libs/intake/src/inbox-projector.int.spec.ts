@@ -217,6 +217,23 @@ describe('intake inbox and projector (PostgreSQL)', () => {
     expect(await sql(`select count(*)::int as n from order_line where order_id = ?`, [o!.id])).toEqual([{ n: 1 }]);
   });
 
+  it('finds an order again by an external id holding quotes, commas, braces and backslashes (ids go to PostgreSQL as an array literal)', async () => {
+    const tricky = ['q"1', 'c,2', '{b}3', 'back\\slash4', ' NULL '];
+    const first = tricky.map((externalId, i) => ({ deliveryId: `tricky-a-${i}`, topic: 'orders/create', event: { kind: 'order' as const, order: normalized({ externalId, status: 'processing', updatedAt: at(1) }) } }));
+    const second = tricky.map((externalId, i) => ({ deliveryId: `tricky-b-${i}`, topic: 'orders/updated', event: { kind: 'order' as const, order: normalized({ externalId, status: 'shipped', updatedAt: at(2), lineItems: normalized().lineItems.slice(0, 1) }) } }));
+    await intake.acceptNormalized(store, 'shopify', first);
+    await projector().drain();
+    await intake.acceptNormalized(store, 'shopify', second);
+    await projector().drain();
+    const rows = await sql<{ external_id: string; status: string; lines: number }>(
+      `select o.external_id, o.status, (select count(*)::int from order_line l where l.order_id = o.id) as lines
+       from store_order o where o.store_id = ? and o.external_id in (${tricky.map(() => '?').join(', ')})`,
+      [store, ...tricky],
+    );
+    // One row each, updated in place (not a second order), its lines replaced by the update's one line.
+    expect(rows.sort((a, b) => (a.external_id < b.external_id ? -1 : 1))).toEqual([...tricky].sort().map((external_id) => ({ external_id, status: 'shipped', lines: 1 })));
+  });
+
   it('fetches a light payload\'s order again when the same delivery repeats after its projection (two changes in one second)', async () => {
     // BigCommerce's key is scope + second + SHA-1 of `{ type, id }`: two updates of one order in one second are one delivery id.
     const raw = Buffer.from(JSON.stringify({ scope: 'store/order/updated', store_id: '1', data: { type: 'order', id: 250 }, hash: 'a'.repeat(40), created_at: 1_764_000_000, producer: 'stores/abc' }));

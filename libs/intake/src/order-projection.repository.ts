@@ -1,5 +1,5 @@
 import type { NormalizedCustomer, NormalizedLineItem, NormalizedOrder, OrderStatus } from '@boomerang/domain';
-import { CustomerSchema, OrderSchema, type Customer, type EntityManager, type Order, type OrderLineRecord } from '@boomerang/persistence';
+import { CustomerSchema, OrderSchema, textArrayLiteral, type Customer, type EntityManager, type Order, type OrderLineRecord } from '@boomerang/persistence';
 
 export interface ProjectedOrder {
   order: Order;
@@ -104,8 +104,8 @@ export class OrderProjectionRepository {
     if (!items.length) return out;
     const ids = [...new Set(items.map((i) => i.order.externalId))].sort();
     const heldRows = await this.em.execute<Record<string, unknown>[]>(
-      `select * from store_order where store_id = ? and external_id in (select jsonb_array_elements_text(cast(? as jsonb))) order by external_id for update`,
-      [storeId, JSON.stringify(ids)],
+      `select * from store_order where store_id = ? and external_id = any(cast(? as text[])) order by external_id for update`,
+      [storeId, textArrayLiteral(ids)],
     );
     // Read now: mapping the written row updates the same managed entity.
     const held = new Map(
@@ -196,10 +196,7 @@ export class OrderProjectionRepository {
   async replaceLinesOf(storeId: string, orders: readonly { orderId: string; items: readonly NormalizedLineItem[]; isNew: boolean }[]): Promise<void> {
     const held = orders.filter((o) => !o.isNew).map((o) => o.orderId);
     if (held.length) {
-      await this.em.execute(`delete from order_line where store_id = ? and order_id in (select cast(jsonb_array_elements_text(cast(? as jsonb)) as uuid))`, [
-        storeId,
-        JSON.stringify(held),
-      ]);
+      await this.em.execute(`delete from order_line where store_id = ? and order_id = any(cast(? as uuid[]))`, [storeId, textArrayLiteral(held)]);
     }
     const lines = orders.flatMap((o) =>
       o.items.map((l, position) => ({

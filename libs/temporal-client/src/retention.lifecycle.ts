@@ -1,4 +1,4 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { snapshotBeforeFirstTask, type HistoryReader } from './delayed-snapshot.js';
 import {
@@ -260,6 +260,56 @@ export class RetentionLifecycle {
   }
 
   /**
+   * GDPR erasure: ends the customer's retention workflow of every rule of the store and deletes those executions
+   * (every run, with its history and search attributes, which hold the address) from Temporal. Terminated first, so
+   * nothing runs by the time this returns; the deletion itself completes on the server shortly after. A workflow that
+   * does not exist is success. Answers how many executions it terminated and asked the server to delete.
+   */
+  async forgetCustomer(cmd: { storeId: string; email: string; ruleIds: readonly string[] }): Promise<{ terminated: number; deleted: number }> {
+    // Bounded like the request path's other calls (a few per rule): an unreachable Temporal fails the erasure, which is retried.
+    const deadline = Date.now() + this.callTimeoutMs * Math.max(2, Math.min(cmd.ruleIds.length, 20));
+    return this.client.connection.withDeadline(deadline, () => this.forget(cmd));
+  }
+
+  private async forget(cmd: { storeId: string; email: string; ruleIds: readonly string[] }): Promise<{ terminated: number; deleted: number }> {
+    let terminated = 0;
+    const executions = new Map<string, { workflowId: string; runId?: string }>();
+    for (const ruleId of cmd.ruleIds) {
+      const workflowId = retentionWorkflowId(cmd.storeId, ruleId, cmd.email);
+      try {
+        await this.client.workflow.getHandle(workflowId).terminate('customer erased (GDPR)');
+        terminated++;
+      } catch (err) {
+        if (!isGone(err)) throw err;
+      }
+      executions.set(workflowId, { workflowId });
+    }
+    // Earlier runs (continued-as-new, or ended and started again) are found through the customer's search attribute.
+    if (!/["'\\]/.test(cmd.email)) {
+      const query = `${STORE_ID_ATTRIBUTE.name} = '${cmd.storeId}' AND ${CUSTOMER_ATTRIBUTE.name} = '${cmd.email}'`;
+      for await (const run of this.client.workflow.list({ query })) {
+        executions.set(`${run.workflowId}/${run.runId}`, { workflowId: run.workflowId, runId: run.runId });
+        if (run.status.name === 'RUNNING') {
+          await this.client.workflow.getHandle(run.workflowId, run.runId).terminate('customer erased (GDPR)').then(() => terminated++, (err) => { if (!isGone(err)) throw err; });
+        }
+      }
+    }
+    let deleted = 0;
+    for (const execution of executions.values()) {
+      try {
+        await this.client.workflowService.deleteWorkflowExecution({
+          namespace: this.client.options.namespace,
+          workflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
+        });
+        deleted++;
+      } catch (err) {
+        if (!isNotFoundStatus(err)) throw err;
+      }
+    }
+    return { terminated, deleted };
+  }
+
+  /**
    * Whether the server answers a cheap call (`getSystemInfo`) within `timeoutMs`: for the health route, and to tell
    * an outage from one request that times out.
    */
@@ -275,4 +325,18 @@ export class RetentionLifecycle {
   async close(): Promise<void> {
     await this.connection?.close();
   }
+}
+
+/** Terminating a workflow that does not exist, or has already ended, leaves nothing to do. */
+function isGone(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  return isNotFoundStatus(err);
+}
+
+/** gRPC NOT_FOUND (5), on the error or its cause. */
+function isNotFoundStatus(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (e.code === 5) return true;
+  }
+  return false;
 }

@@ -24,6 +24,8 @@ import { StoreLogoSchema } from './store-logo.entity.js';
 import { StoreConnectionSchema } from './store-connection.entity.js';
 import { StoreProductSchema } from './store-product.entity.js';
 import { SyncRunSchema } from './sync-run.entity.js';
+import { ProfileLinkSchema } from './profile-link.entity.js';
+import { PrivacyRequestSchema } from './privacy-request.entity.js';
 
 export * from './account.entity.js';
 export * from './conversion.entity.js';
@@ -51,6 +53,8 @@ export * from './store-logo.entity.js';
 export * from './store-connection.entity.js';
 export * from './store-product.entity.js';
 export * from './sync-run.entity.js';
+export * from './profile-link.entity.js';
+export * from './privacy-request.entity.js';
 
 export const ENTITIES = [
   StoreSchema,
@@ -81,4 +85,6 @@ export const ENTITIES = [
   ProductSchema,
   ProductVariantSchema,
   CustomerSubscriptionEventSchema,
+  ProfileLinkSchema,
+  PrivacyRequestSchema,
 ];

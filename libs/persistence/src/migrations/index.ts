@@ -16,6 +16,7 @@ import { Migration20261126063000_ConnectionProductCount } from './Migration20261
 import { Migration20261126064000_InboxPendingSeq } from './Migration20261126064000_InboxPendingSeq.js';
 import { Migration20261126065000_DispatchCustomerOrder } from './Migration20261126065000_DispatchCustomerOrder.js';
 import { Migration20261126150000_CustomerOverview } from './Migration20261126150000_CustomerOverview.js';
+import { Migration20261126151000_PrivacyTools } from './Migration20261126151000_PrivacyTools.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126064000_InboxPendingSeq', class: Migration20261126064000_InboxPendingSeq },
   { name: 'Migration20261126065000_DispatchCustomerOrder', class: Migration20261126065000_DispatchCustomerOrder },
   { name: 'Migration20261126150000_CustomerOverview', class: Migration20261126150000_CustomerOverview },
+  { name: 'Migration20261126151000_PrivacyTools', class: Migration20261126151000_PrivacyTools },
 ];

@@ -826,7 +826,7 @@ export type paths = {
         get: operations["Customers_card"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["CustomerPrivacy_erase"];
         options?: never;
         head?: never;
         patch?: never;
@@ -858,6 +858,150 @@ export type paths = {
         get?: never;
         put?: never;
         post: operations["Customers_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}/profile-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CustomerPrivacy_sendProfileLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerPrivacy_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/privacy-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerPrivacy_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/privacy-requests/{requestId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerPrivacy_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PrivacyPage_peek"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PrivacyPage_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PrivacyPage_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/session/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PrivacyPage_subscription"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/session/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PrivacyPage_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1545,6 +1689,144 @@ export type components = {
             subscribed: boolean;
             /** @description False when the customer was already in that state (nothing recorded) */
             changed: boolean;
+        };
+        ProfileLinkSent: {
+            /** @description The address on file the link was emailed to */
+            sentTo: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        ProfileLinkState: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            usedAt: string | null;
+        };
+        PrivacyRequest: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "erasure" | "data_request";
+            /** @description merchant or shopify */
+            source: string;
+            /** @description The platform topic, e.g. customers/redact; null from the merchant */
+            topic: string | null;
+            customerId: string | null;
+            /** @description Rows changed per table (erasure) or rows exported (data request) */
+            summary: {
+                [key: string]: number;
+            } | null;
+            /** @description A data request whose export can be downloaded */
+            hasExport: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CustomerPrivacy: {
+            customer: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                firstName: string | null;
+                lastName: string | null;
+            };
+            profileLinks: components["schemas"]["ProfileLinkState"][];
+            requests: components["schemas"]["PrivacyRequest"][];
+        };
+        Erasure: {
+            /** @description The erasure record (no personal data: store, sha256 of the address, time, source) */
+            requestId: string;
+            customerId: string | null;
+            /** @description Rows deleted or stripped per table */
+            summary: {
+                [key: string]: number;
+            };
+            /** @description Retention workflow executions ended and deleted in Temporal */
+            workflows: {
+                terminated: number;
+                deleted: number;
+            };
+            /** Format: date-time */
+            erasedAt: string;
+        };
+        PrivacyRequestList: {
+            requests: components["schemas"]["PrivacyRequest"][];
+        };
+        CustomerExport: {
+            /** @enum {string} */
+            format: "boomerang.customer-export.v1";
+            /** Format: date-time */
+            exportedAt: string;
+            store: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+            };
+            rowLimit: number;
+            profile: {
+                [key: string]: unknown;
+            } | null;
+            subscription: {
+                [key: string]: unknown;
+            };
+            orders: {
+                [key: string]: unknown;
+            }[];
+            messages: {
+                [key: string]: unknown;
+            }[];
+            retentionEnrollments: {
+                [key: string]: unknown;
+            }[];
+            conversions: {
+                [key: string]: unknown;
+            }[];
+        };
+        PrivacyLink: {
+            storeName: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PrivacySession: {
+            /** @description The page session (`bmp_…`): send it as `Authorization: Bearer` */
+            session: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PrivacyPage: {
+            store: {
+                name: string | null;
+            };
+            profile: {
+                email: string;
+                firstName: string | null;
+                lastName: string | null;
+                phone: string | null;
+                company: string | null;
+                registered: boolean;
+                /** Format: date-time */
+                createdAt: string;
+            };
+            subscribed: boolean;
+            unsubscribedAt: string | null;
+            orders: {
+                number: string | null;
+                status: string;
+                currency: string;
+                totalMinor: number;
+                /** Format: date-time */
+                placedAt: string;
+                items: number;
+            }[];
+            messages: {
+                subject: string | null;
+                status: string;
+                sentAt: string | null;
+                opens: number;
+                clicks: number;
+            }[];
+            /** Format: date-time */
+            sessionExpiresAt: string;
         };
         DevOutboxSummary: {
             /** Format: uuid */
@@ -4955,6 +5237,56 @@ export interface operations {
             };
         };
     };
+    CustomerPrivacy_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erases the customer: personal data removed everywhere, retention workflows ended, statistics kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Customers_timeline: {
         parameters: {
             query?: {
@@ -5057,6 +5389,376 @@ export interface operations {
             };
             /** @description Unknown (or malformed) id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_sendProfileLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Emails the customer a link to their data, valid once and for 15 minutes */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileLinkSent"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (rate_limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer, the profile links sent to them and their GDPR requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPrivacy"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_list: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erasures and data requests, newest first (optionally of one customer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequestList"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A data request’s export (Shopify customers/data_request), as a JSON attachment to hand to the customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerExport"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PrivacyPage_peek: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link is valid (until expiresAt); looking does not use it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyLink"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The emailed link expired (token_expired) or was already used (token_used) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PrivacyPage_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Uses the link (once) and opens a page session of 15 minutes */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacySession"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The emailed link expired (token_expired) or was already used (token_used) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PrivacyPage_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the store holds about the customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyPage"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PrivacyPage_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subscribed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Subscribes or unsubscribes the customer from the store’s marketing email */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyPage"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    PrivacyPage_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything about the customer as a JSON attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerExport"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

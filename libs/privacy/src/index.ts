@@ -1,0 +1,14 @@
+export * from './customer-data.repository.js';
+export * from './customer-export.js';
+export * from './data-request.service.js';
+export * from './erasure.repository.js';
+export * from './erasure.service.js';
+export * from './privacy-request.handler.js';
+export * from './privacy-requests.repository.js';
+export * from './privacy.schemas.js';
+export * from './profile-link-email.js';
+export * from './profile-link-rate-limit.js';
+export * from './profile-link.repository.js';
+export * from './profile-link.service.js';
+export { isWellFormedToken, sha256 } from './secret-token.js';
+export * from './privacy-requests.service.js';
