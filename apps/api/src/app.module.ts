@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AccountService, AuthRateLimits, AuthService, PasswordHasher } from '@boomerang/accounts';
+import { CustomersService, SubscriptionService } from '@boomerang/customers';
 import { TemplateCompiler } from '@boomerang/email';
 import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
 import { MikroORM, openOrm, PreparedStatements } from '@boomerang/persistence';
@@ -9,6 +10,7 @@ import { createAccountMailer } from './accounts/account-mailer.js';
 import { AccountController } from './accounts/account.controller.js';
 import { AuthController } from './accounts/auth.controller.js';
 import { DevOutboxController } from './accounts/dev-outbox.controller.js';
+import { CustomersController } from './customers/customers.controller.js';
 import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
@@ -112,7 +114,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController,
+        IntakeDeadLettersController, CustomersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -155,9 +157,16 @@ export class AppModule {
         { provide: RulePreviewService, useFactory: (t: TemplateCompiler) => new RulePreviewService(t, config.publicUrl), inject: [TemplateCompiler] },
         { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
         { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
-        { provide: EmailEventsService, useValue: new EmailEventsService() },
         { provide: SegmentsService, useValue: new SegmentsService() },
-        { provide: CustomerPreferencesService, useFactory: (t: UnsubscribeTokens) => new CustomerPreferencesService(t), inject: [UnsubscribeTokens] },
+        // Every subscription change (merchant, unsubscribe link, Postmark) goes through the one SubscriptionService.
+        { provide: SubscriptionService, useValue: new SubscriptionService() },
+        { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },
+        { provide: EmailEventsService, useFactory: (s: SubscriptionService) => new EmailEventsService(undefined, s), inject: [SubscriptionService] },
+        {
+          provide: CustomerPreferencesService,
+          useFactory: (t: UnsubscribeTokens, s: SubscriptionService) => new CustomerPreferencesService(t, undefined, s),
+          inject: [UnsubscribeTokens, SubscriptionService],
+        },
         {
           provide: RetentionDispatcher,
           useFactory: (orm: MikroORM, lifecycle: RetentionLifecycle) => new RetentionDispatcher(orm, lifecycle, new Logger('dispatch')),

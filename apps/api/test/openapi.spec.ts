@@ -262,5 +262,21 @@ describe('the API contract (OpenAPI document) against the running api', () => {
     const outbox = await api(stack, 'GET', `/api/v1/stores/${shop.id}/outbox`);
     expectDocumented('get', '/api/v1/stores/{storeId}/outbox', outbox);
     expectDocumented('get', '/api/v1/stores/{storeId}/outbox/{emailId}', await api(stack, 'GET', `/api/v1/stores/${shop.id}/outbox/${outbox.body.emails[0].id}`));
+
+    // The customer routes, on a customer with every kind of activity (armed, sent, skipped, converted, unsubscribed).
+    const customers = await api(stack, 'GET', `/api/v1/stores/${shop.id}/customers`);
+    expectDocumented('get', '/api/v1/stores/{storeId}/customers', customers);
+    const customer = `/api/v1/stores/${shop.id}/customers/${customers.body.items[0].id}`;
+    expectDocumented('post', '/api/v1/stores/{storeId}/customers/{customerId}/subscription', await api(stack, 'POST', `${customer}/subscription`, { subscribed: false, reason: 'contract' }));
+    expectDocumented('get', '/api/v1/stores/{storeId}/customers/{customerId}', await api(stack, 'GET', customer));
+    const timeline = await api(stack, 'GET', `${customer}/timeline`);
+    expect(new Set(timeline.body.items.map((e: { kind: string }) => e.kind))).toEqual(new Set(['retention_armed', 'message_sent', 'message_skipped', 'conversion', 'unsubscribed']));
+    expectDocumented('get', '/api/v1/stores/{storeId}/customers/{customerId}/timeline', timeline);
+    for (const p of operation('get', '/api/v1/stores/{storeId}/customers').parameters!.filter((p) => p.in === 'query')) {
+      const bad = breaking(p.schema);
+      if (bad === undefined) continue;
+      const res = await api(stack, 'GET', `/api/v1/stores/${shop.id}/customers?${p.name}=${encodeURIComponent(String(bad))}`);
+      expect({ name: p.name, status: res.status, fields: fieldsOf(res.body) }).toEqual({ name: p.name, status: 400, fields: [p.name] });
+    }
   }, 60_000);
 });

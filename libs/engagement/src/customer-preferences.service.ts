@@ -1,4 +1,5 @@
-import { CustomerSchema, type Customer, type EntityManager } from '@boomerang/persistence';
+import { SubscriptionService } from '@boomerang/customers';
+import { CustomerSchema, type EntityManager } from '@boomerang/persistence';
 import { NotFoundError } from '@boomerang/domain';
 import type { UnsubscribeTokens } from './unsubscribe-token.js';
 
@@ -13,35 +14,24 @@ export class CustomerPreferencesService {
   constructor(
     private readonly tokens: UnsubscribeTokens,
     private readonly clock: () => Date = () => new Date(),
+    private readonly subscriptions: SubscriptionService = new SubscriptionService(clock),
   ) {}
 
-  /** Idempotent: a second click keeps the first unsubscribe time. */
+  /** Idempotent: a second click keeps the first unsubscribe time and adds nothing to the history. */
   async unsubscribe(em: EntityManager, token: string): Promise<PreferenceOutcome> {
-    const customer = await this.customer(em, token);
-    if (!customer.unsubscribedAt) {
-      customer.unsubscribedAt = this.clock();
-      customer.updatedAt = this.clock();
-      await em.flush();
-    }
-    return { email: customer.email, storeId: customer.storeId, subscribed: false };
+    return this.change(em, token, false);
   }
 
   /** Undoes an unsubscribe from the confirmation page; pressing the button is an explicit opt-in. */
   async resubscribe(em: EntityManager, token: string): Promise<PreferenceOutcome> {
-    const customer = await this.customer(em, token);
-    if (customer.unsubscribedAt || !customer.optedIn) {
-      customer.unsubscribedAt = null;
-      customer.optedIn = true;
-      customer.updatedAt = this.clock();
-      await em.flush();
-    }
-    return { email: customer.email, storeId: customer.storeId, subscribed: true };
+    return this.change(em, token, true);
   }
 
-  private async customer(em: EntityManager, token: string): Promise<Customer> {
+  private async change(em: EntityManager, token: string, subscribed: boolean): Promise<PreferenceOutcome> {
     const { storeId, customerId } = this.tokens.verify(token);
     const customer = await em.findOne(CustomerSchema, { id: customerId, storeId });
     if (!customer) throw new NotFoundError('customer', customerId);
-    return customer;
+    await this.subscriptions.change(em, { storeId, customerId, subscribed, source: 'unsubscribe_link', optedIn: subscribed ? true : undefined });
+    return { email: customer.email, storeId, subscribed };
   }
 }

@@ -45,11 +45,6 @@ describe('EmailEventsRepository (PostgreSQL)', () => {
     return { ...row!, first_opened_at: time(row!.first_opened_at), first_clicked_at: time(row!.first_clicked_at), bounced_at: time(row!.bounced_at) };
   }
 
-  async function customer(id: string) {
-    const [row] = await em.execute<{ unsubscribed_at: string | null; opted_in: boolean }[]>(`select unsubscribed_at, opted_in from customer where id = ?`, [id]);
-    return { unsubscribed_at: time(row!.unsubscribed_at), opted_in: row!.opted_in };
-  }
-
   async function suppressions() {
     return em.execute<{ store_id: string; reason: string }[]>(`select store_id, reason from suppression order by store_id`);
   }
@@ -107,20 +102,5 @@ describe('EmailEventsRepository (PostgreSQL)', () => {
     );
     await repository.unsuppress(a.store, 'jane@example.com');
     expect(await suppressions()).toEqual([{ store_id: b.store, reason: 'spam_complaint' }]);
-  });
-
-  it('unsubscribes (keeping the first time, withdrawing the opt-in) and resubscribes one store\'s customer only', async () => {
-    await repository.unsubscribeCustomer(a.store, a.customer, T1, T2);
-    await repository.unsubscribeCustomer(a.store, a.customer, T2, T2);
-    expect(await customer(a.customer)).toEqual({ unsubscribed_at: T1, opted_in: false });
-    // Store A's id with store B's customer: nothing happens.
-    await repository.unsubscribeCustomer(a.store, b.customer, T1, T2);
-    expect(await customer(b.customer)).toEqual({ unsubscribed_at: null, opted_in: true });
-
-    await repository.resubscribeCustomer(b.store, a.customer, T2);
-    expect((await customer(a.customer)).unsubscribed_at).toEqual(T1);
-    await repository.resubscribeCustomer(a.store, a.customer, T2);
-    // Postmark reactivating an address lifts the unsubscribe; only the customer's own click opts in again.
-    expect(await customer(a.customer)).toEqual({ unsubscribed_at: null, opted_in: false });
   });
 });

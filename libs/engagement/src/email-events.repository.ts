@@ -15,7 +15,8 @@ export interface NewMessageEvent {
 }
 
 /**
- * The SQL of engagement: events, counters on the message, suppressions and the customer's subscription.
+ * The SQL of engagement: events, counters on the message and suppressions (the customer's subscription is
+ * SubscriptionService's, in libs/customers).
  * Every method that reads or writes a store's rows takes the store id; only `findMessage` does not, because the
  * store is what it finds out (the id comes from Postmark or a signed tracking token, not from a store's request).
  */
@@ -77,18 +78,5 @@ export class EmailEventsRepository {
 
   unsuppress(storeId: string, email: string): Promise<unknown> {
     return this.em.execute(`delete from suppression where store_id = ? and email = ?`, [storeId, email]);
-  }
-
-  /** Unsubscribes and withdraws the opt-in; an earlier unsubscribe time stays. */
-  unsubscribeCustomer(storeId: string, customerId: string, at: Date, now: Date): Promise<unknown> {
-    return this.em.execute(
-      `update customer set unsubscribed_at = coalesce(unsubscribed_at, ?), opted_in = false, updated_at = ? where id = ? and store_id = ?`,
-      [at, now, customerId, storeId],
-    );
-  }
-
-  /** Lifts an unsubscribe (the opt-in is left as it is). */
-  resubscribeCustomer(storeId: string, customerId: string, now: Date): Promise<unknown> {
-    return this.em.execute(`update customer set unsubscribed_at = null, updated_at = ? where id = ? and store_id = ?`, [now, customerId, storeId]);
   }
 }

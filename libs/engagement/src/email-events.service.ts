@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { SubscriptionService } from '@boomerang/customers';
 import { NotFoundError } from '@boomerang/domain';
 import type { EntityManager, Message } from '@boomerang/persistence';
 import { assertSafeJson, instant, isUuid, parseOrThrow, text } from '@boomerang/validation';
@@ -57,7 +58,10 @@ export interface EventOutcome {
  * suppressions or the customer, so a redelivered webhook changes nothing.
  */
 export class EmailEventsService {
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    private readonly subscriptions: SubscriptionService = new SubscriptionService(clock),
+  ) {}
 
   /** Throws ValidationError naming the bad field; an event for a message we do not know is ignored (200 to Postmark). */
   async recordPostmark(em: EntityManager, body: unknown): Promise<EventOutcome> {
@@ -87,17 +91,17 @@ export class EmailEventsService {
           break;
         case 'SpamComplaint':
           await this.suppress(events, message, 'spam_complaint');
-          await this.setSubscribed(events, message, false, occurredAt);
+          await this.setSubscribed(tx, message, false, occurredAt, 'SpamComplaint');
           break;
         case 'SubscriptionChange':
           if (event.SuppressSending) {
-            await this.setSubscribed(events, message, false, occurredAt);
+            await this.setSubscribed(tx, message, false, occurredAt, event.SuppressionReason ?? null);
             if (event.SuppressionReason === 'HardBounce' || event.SuppressionReason === 'SpamComplaint') {
               await this.suppress(events, message, event.SuppressionReason === 'HardBounce' ? 'hard_bounce' : 'spam_complaint');
             }
           } else {
             // Reactivated in Postmark: the address may be emailed again.
-            await this.setSubscribed(events, message, true, occurredAt);
+            await this.setSubscribed(tx, message, true, occurredAt, 'reactivated in Postmark');
             await events.unsuppress(message.storeId, message.toEmail);
           }
           break;
@@ -163,10 +167,20 @@ export class EmailEventsService {
     return events.suppress(message.storeId, message.toEmail, reason, this.clock());
   }
 
-  private setSubscribed(events: EmailEventsRepository, message: Message, subscribed: boolean, at: Date) {
-    return subscribed
-      ? events.resubscribeCustomer(message.storeId, message.customerId, this.clock())
-      : events.unsubscribeCustomer(message.storeId, message.customerId, at, this.clock());
+  /**
+   * Postmark's change lands in the customer's subscription history. A suppression withdraws the opt-in; a reactivation
+   * lifts the unsubscribe but leaves the opt-in as it is (only the customer's own click opts in again).
+   */
+  private async setSubscribed(tx: EntityManager, message: Message, subscribed: boolean, at: Date, reason: string | null) {
+    await this.subscriptions.change(tx, {
+      storeId: message.storeId,
+      customerId: message.customerId,
+      subscribed,
+      source: 'postmark',
+      reason,
+      at,
+      optedIn: subscribed ? undefined : false,
+    });
   }
 }
 

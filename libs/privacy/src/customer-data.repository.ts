@@ -208,21 +208,6 @@ export class CustomerDataRepository {
     const [r] = await this.em.execute<{ reason: string; created_at: Date }[]>(`select reason, created_at from suppression where store_id = ? and email = ?`, [storeId, email]);
     return r ? { reason: r.reason, createdAt: new Date(r.created_at) } : null;
   }
-
-  /** The page's preference buttons write the customer's subscription (see PrivacyPageService.setSubscription). */
-  async setSubscription(storeId: string, customerId: string, subscribed: boolean, now: Date): Promise<void> {
-    // TODO(lead, issue 14 point 2): route through the subscription-history service (customer_subscription_event)
-    // once it lands, recording source "privacy page"; for now the customer row is written as
-    // libs/engagement/src/customer-preferences.service.ts does.
-    if (subscribed) {
-      await this.em.execute(`update customer set unsubscribed_at = null, opted_in = true, updated_at = ? where store_id = ? and id = ?`, [now, storeId, customerId]);
-    } else {
-      await this.em.execute(
-        `update customer set unsubscribed_at = coalesce(unsubscribed_at, ?), updated_at = ? where store_id = ? and id = ?`,
-        [now, now, storeId, customerId],
-      );
-    }
-  }
 }
 
 function toProfile(r: Record<string, unknown>): CustomerProfile {

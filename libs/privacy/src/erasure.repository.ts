@@ -68,6 +68,8 @@ export class ErasureRepository {
       await run('segment_membership', `delete from segment_membership where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('segment_check', `delete from segment_check where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('segment_membership_event', `delete from segment_membership_event where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      // The subscription history: who changed it and why (a reason may quote the person).
+      await run('customer_subscription_event', `delete from customer_subscription_event where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('privacy_request', `update privacy_request set export = null where store_id = ? and customer_id = ? and export is not null`, [storeId, customerId]);
       await run('rate_limit', `delete from rate_limit where key = ?`, [`profile-link:${customerId}`]);
     }

@@ -166,13 +166,22 @@ describe('ProfileLinkService (PostgreSQL, injected clock)', () => {
     expect((await failure(service.send(em(), storeId, stranger))).code).toBe('not_found');
   });
 
-  it('changes the subscription from the page (the customer row, as the unsubscribe link does)', async () => {
+  it('changes the subscription from the page (the customer row and its history, as the unsubscribe link does)', async () => {
     await service.send(em(), storeId, ann);
     const { session } = await service.open(em(), { token: tokenOf(sent.at(-1)!) });
     expect((await service.setSubscription(em(), session, { subscribed: false })).subscribed).toBe(false);
     const [row] = await em().execute<{ unsubscribed_at: Date | null }[]>(`select unsubscribed_at from customer where id = ?`, [ann]);
     expect(new Date(row!.unsubscribed_at!)).toEqual(now);
     expect((await service.setSubscription(em(), session, { subscribed: true })).subscribed).toBe(true);
+    // Both changes are in the customer's subscription history, as the page's.
+    const history = await em().execute<{ subscribed: boolean; source: string }[]>(
+      `select subscribed, source from customer_subscription_event where customer_id = ? order by created_at, subscribed`,
+      [ann],
+    );
+    expect(history.map((h) => [h.subscribed, h.source])).toEqual([
+      [false, 'profile_page'],
+      [true, 'profile_page'],
+    ]);
     expect((await failure(service.setSubscription(em(), session, { subscribed: 'yes' }))).issues).toEqual([expect.objectContaining({ field: 'subscribed' })]);
   });
 

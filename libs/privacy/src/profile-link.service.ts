@@ -1,3 +1,4 @@
+import { SubscriptionService } from '@boomerang/customers';
 import { DomainError, NotFoundError, UnauthorizedError } from '@boomerang/domain';
 import type { EntityManager } from '@boomerang/persistence';
 import { parseOrThrow } from '@boomerang/validation';
@@ -123,7 +124,15 @@ export class ProfileLinkService {
   async setSubscription(em: EntityManager, session: string | undefined, body: unknown): Promise<PrivacyPageView> {
     const { subscribed } = parseOrThrow(subscriptionSchema, body);
     const target = await this.session(em, session);
-    await new CustomerDataRepository(em).setSubscription(target.storeId, target.customerId, subscribed, this.clock());
+    // The one way a subscription changes: the customer's row and its history (source `profile_page`); the
+    // customer's own click on a subscribe button is an explicit opt-in.
+    await new SubscriptionService(this.clock).change(em, {
+      storeId: target.storeId,
+      customerId: target.customerId,
+      subscribed,
+      source: 'profile_page',
+      optedIn: subscribed ? true : undefined,
+    });
     return this.view(em, session);
   }
 

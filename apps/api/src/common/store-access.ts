@@ -91,6 +91,11 @@ export class StoreAccessGuard implements CanActivate {
 /** The former name, for routes added on other branches before the accounts: the same guard. */
 export const StoreKeyGuard = StoreAccessGuard;
 
+/** The merchant's session a store route was called with; null for a store API key or the admin key. */
+export function sessionPrincipal(req: Request): Principal | null {
+  return (req as WithPrincipal)[PRINCIPAL] ?? null;
+}
+
 /** Routes of the signed-in merchant (`/account`, sign-out): a live `bms_` session, else 401. */
 @Injectable()
 export class SessionGuard implements CanActivate {

@@ -172,6 +172,7 @@ export function seedBodies(route: AppRoute, ctx: FuzzContext): unknown[] {
     'PATCH /api/v1/stores/:storeId/rules/:ruleId': [VALID_RULE],
     'POST /api/v1/stores/:storeId/rules/:ruleId/activate': [{ backfill: 'none' }],
     'POST /api/v1/stores/:storeId/rules/:ruleId/test-send': [{ to: 'fuzz.test@example.com', customerId: tenant.customerId }],
+    'POST /api/v1/stores/:storeId/customers/:customerId/subscription': [{ subscribed: true, reason: 'Fuzz: asked by phone' }],
     'POST /api/v1/stores/:storeId/rules/preview': [
       {
         name: VALID_RULE.name,

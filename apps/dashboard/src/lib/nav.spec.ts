@@ -15,6 +15,8 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/workflows/logs')?.label).toBe('Logs');
     expect(currentNavItem(items, '/stores/s1/connection')?.label).toBe('Connection');
     expect(currentNavItem(items, '/stores/s1/segments/g1')?.label).toBe('Segments');
+    expect(currentNavItem(items, '/stores/s1/customers')?.label).toBe('Customers');
+    expect(currentNavItem(items, '/stores/s1/customers/c1/privacy')?.label).toBe('Customers');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
   });
 

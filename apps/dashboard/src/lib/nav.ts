@@ -11,6 +11,7 @@ export function storeNav(storeId: string): NavItem[] {
   const base = `/stores/${encodeURIComponent(storeId)}`;
   return [
     { label: 'Dashboard', href: base, exact: true },
+    { label: 'Customers', href: `${base}/customers` },
     { label: 'Workflows', href: `${base}/workflows` },
     { label: 'Logs', href: `${base}/workflows/logs` },
     { label: 'Segments', href: `${base}/segments` },

@@ -5,7 +5,11 @@ export const ConversionSchema = defineEntity({
   name: 'Conversion',
   tableName: 'conversion',
   // The conversions log and its cursor (`id` makes `(occurred_at, id) < (…)` an index condition).
-  indexes: [{ properties: ['storeId', 'occurredAt', 'id'] }, { properties: ['ruleId', 'occurredAt'] }],
+  indexes: [
+    { properties: ['storeId', 'occurredAt', 'id'] }, { properties: ['ruleId', 'occurredAt'] },
+    // A customer's timeline.
+    { properties: ['customerId', 'occurredAt'] },
+  ],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

@@ -6,6 +6,7 @@ import { StoreTrialSchema } from './store-trial.entity.js';
 import { UserSessionSchema } from './user-session.entity.js';
 import { UserSchema } from './user.entity.js';
 import { CustomerSchema } from './customer.entity.js';
+import { CustomerSubscriptionEventSchema } from './customer-subscription-event.entity.js';
 import { MessageEventSchema } from './message-event.entity.js';
 import { SuppressionSchema } from './suppression.entity.js';
 import { MessageSchema } from './message.entity.js';
@@ -35,6 +36,7 @@ export * from './store-trial.entity.js';
 export * from './user-session.entity.js';
 export * from './user.entity.js';
 export * from './customer.entity.js';
+export * from './customer-subscription-event.entity.js';
 export * from './message-event.entity.js';
 export * from './suppression.entity.js';
 export * from './message.entity.js';
@@ -84,6 +86,7 @@ export const ENTITIES = [
   OrderLineSchema,
   ProductSchema,
   ProductVariantSchema,
+  CustomerSubscriptionEventSchema,
   ProfileLinkSchema,
   PrivacyRequestSchema,
   SegmentSchema,

@@ -14,6 +14,8 @@ export const RetentionDispatchSchema = defineEntity({
     { name: 'retention_dispatch_dead_index', properties: ['storeId', 'deadAt'], where: '"dead_at" is not null' },
     // A row waits while an earlier one of its customer and rule is owed (the repository's NOTHING_OWED_BEFORE).
     { name: 'retention_dispatch_owed_target_index', properties: ['storeId', 'ruleId', 'customerId', 'id'], where: '"dispatched_at" is null and "dead_at" is null' },
+    // A customer's timeline: the cycles armed and revoked.
+    { properties: ['customerId', 'createdAt'] },
   ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),

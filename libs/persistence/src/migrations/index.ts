@@ -15,6 +15,7 @@ import { Migration20261126062000_SyncRun } from './Migration20261126062000_SyncR
 import { Migration20261126063000_ConnectionProductCount } from './Migration20261126063000_ConnectionProductCount.js';
 import { Migration20261126064000_InboxPendingSeq } from './Migration20261126064000_InboxPendingSeq.js';
 import { Migration20261126065000_DispatchCustomerOrder } from './Migration20261126065000_DispatchCustomerOrder.js';
+import { Migration20261126150000_CustomerOverview } from './Migration20261126150000_CustomerOverview.js';
 import { Migration20261126151000_PrivacyTools } from './Migration20261126151000_PrivacyTools.js';
 import { Migration20261126152000_Segments } from './Migration20261126152000_Segments.js';
 
@@ -36,6 +37,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126063000_ConnectionProductCount', class: Migration20261126063000_ConnectionProductCount },
   { name: 'Migration20261126064000_InboxPendingSeq', class: Migration20261126064000_InboxPendingSeq },
   { name: 'Migration20261126065000_DispatchCustomerOrder', class: Migration20261126065000_DispatchCustomerOrder },
+  { name: 'Migration20261126150000_CustomerOverview', class: Migration20261126150000_CustomerOverview },
   { name: 'Migration20261126151000_PrivacyTools', class: Migration20261126151000_PrivacyTools },
   { name: 'Migration20261126152000_Segments', class: Migration20261126152000_Segments },
 ];

@@ -800,6 +800,70 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Customers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Customers_card"];
+        put?: never;
+        post?: never;
+        delete: operations["CustomerPrivacy_erase"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Customers_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/customers/{customerId}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Customers_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/customers/{customerId}/profile-link": {
         parameters: {
             query?: never;
@@ -827,22 +891,6 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/stores/{storeId}/customers/{customerId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["CustomerPrivacy_erase"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1622,6 +1670,124 @@ export type components = {
             result: {
                 [key: string]: unknown;
             } | null;
+        };
+        CustomerListItem: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+            company: string | null;
+            customerGroup: string | null;
+            registered: boolean;
+            subscribed: boolean;
+            /** @description Orders that count as purchases (not cancelled or refunded) */
+            orders: number;
+            /** @description Their totals, in major units of `currency` */
+            totalSpent: number;
+            lastOrderAt: string | null;
+        };
+        CustomerPage: {
+            items: components["schemas"]["CustomerListItem"][];
+            /** @description Customers matching the search (all of the store's without one) */
+            total: number;
+            /** @description The store's currency */
+            currency: string;
+            /** @description Pass as `cursor` (same sort and direction) for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        SubscriptionEntry: {
+            subscribed: boolean;
+            /** @enum {string} */
+            source: "merchant" | "unsubscribe_link" | "postmark" | "profile_page" | "platform";
+            /** @description The merchant user's email, for changes made from the dashboard */
+            actor: string | null;
+            reason: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        CustomerCard: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+            phone: string | null;
+            company: string | null;
+            customerGroup: string | null;
+            /** @description False for a guest (orders without a platform account) */
+            registered: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            subscription: {
+                subscribed: boolean;
+                optedIn: boolean;
+                unsubscribedAt: string | null;
+                /** @description Newest first, the latest 50 */
+                history: components["schemas"]["SubscriptionEntry"][];
+            };
+            stats: {
+                currency: string;
+                /** @description Orders that count as purchases (not cancelled or refunded) */
+                orders: number;
+                /** @description Their totals, in major units of `currency` */
+                totalSpent: number;
+                averageOrderTotal: number | null;
+                /** @description Mean days between consecutive orders; null with fewer than two */
+                purchaseFrequencyDays: number | null;
+                lastOrderAt: string | null;
+                /** @description The last order plus the purchase frequency */
+                predictedNextOrderAt: string | null;
+            };
+            /** @description Every status, newest first, the latest 100 */
+            orders: {
+                /** Format: uuid */
+                id: string;
+                /** @description The number the merchant sees (`#1001`); the platform id when it has none */
+                number: string | null;
+                status: string;
+                /** Format: date-time */
+                placedAt: string;
+                /** @description The order total, in major units of `currency` */
+                total: number;
+                currency: string;
+                /** @description False for cancelled and refunded orders, which the figures leave out */
+                counted: boolean;
+            }[];
+        };
+        TimelineEntry: {
+            /** @enum {string} */
+            kind: "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "message_opened" | "message_clicked" | "message_bounced" | "spam_complaint" | "conversion" | "subscribed" | "unsubscribed";
+            /** Format: date-time */
+            at: string;
+            ruleId: string | null;
+            ruleName: string | null;
+            messageId: string | null;
+            subject: string | null;
+            orderId: string | null;
+            orderNumber: string | null;
+            /** @description A skip's or failure's reason code, or the reason given for a subscription change */
+            reason: string | null;
+            /** @description The link clicked */
+            url: string | null;
+            /** @description When an armed cycle (or a message) falls due */
+            dueAt: string | null;
+            /** @description A conversion's revenue, in major units of `currency` */
+            revenue: number | null;
+            currency: string | null;
+            /** @description Who changed a subscription, or where an engagement event came from */
+            source: string | null;
+            actor: string | null;
+        };
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntry"][];
+            /** @description Pass as `cursor` for older entries; null on the last page */
+            nextCursor: string | null;
+        };
+        SubscriptionResult: {
+            subscribed: boolean;
+            /** @description False when the customer was already in that state (nothing recorded) */
+            changed: boolean;
         };
         ProfileLinkSent: {
             /** @description The address on file the link was emailed to */
@@ -5194,6 +5360,265 @@ export interface operations {
             };
         };
     };
+    Customers_list: {
+        parameters: {
+            query?: {
+                /** @description Part of the email or name, any case */
+                q?: string;
+                sort?: "last_order" | "total_spent" | "orders";
+                direction?: "asc" | "desc";
+                limit?: number;
+                /** @description `nextCursor` of the previous page, with the same sort and direction */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Customers_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer card: profile, subscription, figures and orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCard"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erases the customer: personal data removed everywhere, retention workflows ended, statistics kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Customers_timeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Workflow activity, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Customers_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    subscribed: boolean;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResult"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     CustomerPrivacy_sendProfileLink: {
         parameters: {
             query?: never;
@@ -5276,56 +5701,6 @@ export interface operations {
             };
             /** @description Unknown (or malformed) id */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    CustomerPrivacy_erase: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                storeId: string;
-                customerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Erases the customer: personal data removed everywhere, retention workflows ended, statistics kept */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Erasure"];
-                };
-            };
-            /** @description Missing or wrong credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unknown (or malformed) id */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
