@@ -88,6 +88,10 @@ describe('segments', () => {
     expect((await segments(b, `/${aSegment.id}`, 'PATCH', { name: 'Mine' })).status).toBe(404);
     expect((await segments(b, `/${aSegment.id}`, 'DELETE')).status).toBe(404);
     expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/customers/${placed.customerId}/segments`, undefined, b.apiKey)).status).toBe(404);
+    // Another store's segment filters no list: 404, not an empty page.
+    const filtered = await api(stack, 'GET', `/api/v1/stores/${b.id}/customers?segment=${aSegment.id}`, undefined, b.apiKey);
+    expect(filtered.status).toBe(404);
+    expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/customers?segment=not-a-uuid`, undefined, b.apiKey)).status).toBe(400);
     // A's key is no credential for B's store.
     expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/segments`, undefined, a.apiKey)).status).toBe(401);
     expect((await api(stack, 'GET', `/api/v1/stores/${b.id}/customers/${placed.customerId}/segments`, undefined, a.apiKey)).status).toBe(401);
@@ -118,9 +122,26 @@ describe('segments', () => {
       { segmentId, segmentName: 'Coffee buyers over 50', kind: 'entered', at: membership.enteredAt, cause: 'transaction' },
     ]);
     expect(await memberEmails(store, segmentId)).toEqual(['dee@x.example']);
+    // The customers list filters by it, and the customer's timeline shows the entry.
+    await buy(store, 'i-3', 'other@x.example', { totals: { total: 5 }, lineItems: [{ sku: 'MUG', quantity: 1, price: 5 }] });
+    const listed = await api(stack, 'GET', `/api/v1/stores/${store.id}/customers?segment=${segmentId}`, undefined, store.apiKey);
+    expect(listed.status).toBe(200);
+    expect(listed.body.total).toBe(1);
+    expect(listed.body.items.map((c: { email: string }) => c.email)).toEqual(['dee@x.example']);
+    expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/customers`, undefined, store.apiKey)).body.total).toBe(2);
+    const timeline = async () =>
+      ((await api(stack, 'GET', `/api/v1/stores/${store.id}/customers/${first.customerId}/timeline`, undefined, store.apiKey)).body.items as {
+        kind: string;
+        segmentId: string | null;
+        segmentName: string | null;
+        reason: string | null;
+      }[]).filter((e) => e.segmentId === segmentId);
+    expect(await timeline()).toEqual([expect.objectContaining({ kind: 'segment_entered', segmentName: 'Coffee buyers over 50', reason: 'transaction' })]);
     // A cancellation takes the coffee order out of the total: the customer leaves, again at once.
     await buy(store, 'i-1', 'dee@x.example', { status: 'cancelled', totals: { total: 40 }, lineItems: [{ sku: 'COFFEE-1KG', quantity: 1, price: 40 }], updatedAt: new Date(Date.now() + 1_000).toISOString() });
     await eventually(async () => (await memberEmails(store, segmentId)).length === 0, 1_000, 20);
+    expect((await api(stack, 'GET', `/api/v1/stores/${store.id}/customers?segment=${segmentId}`, undefined, store.apiKey)).body.total).toBe(0);
+    expect((await timeline()).map((e) => e.kind)).toEqual(['segment_left', 'segment_entered']);
   });
 
   it('lets a customer leave a "within the last N seconds" segment when the time runs out, with no event at all', async () => {

@@ -23,6 +23,19 @@ export interface IntakeProjectorParts {
   logger?: { warn(message: string): void };
 }
 
+/** What a projector round and its signal delivery read and write at every order: the tables whose statistics go stale first. */
+export const INTAKE_HOT_TABLES = [
+  'inbox_event',
+  'retention_dispatch',
+  'retention_enrollment',
+  'customer',
+  'store_order',
+  'order_line',
+  'segment_check',
+  'segment_membership',
+  'segment_membership_event',
+] as const;
+
 /**
  * The inbox projector as the worker runs it: projection, then retention's intake, then the signals to Temporal; the
  * customers each round touched go to the segment scheduler, which the projector starts and stops with itself.

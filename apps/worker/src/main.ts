@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
-import { openOrm } from '@boomerang/persistence';
+import { openOrm, TableStatisticsKeeper } from '@boomerang/persistence';
 import { RetentionLifecycle } from '@boomerang/temporal-client';
 import { BUNDLE_PATH } from './bundle-path.js';
 import { loadWorkerConfigOrExit } from './config.js';
-import { createIntakeProjector } from './intake-projector.js';
+import { createIntakeProjector, INTAKE_HOT_TABLES } from './intake-projector.js';
 import { createRetentionWorker } from './retention-worker.js';
 
 const config = loadWorkerConfigOrExit();
@@ -25,8 +25,12 @@ console.log(
 const projector = createIntakeProjector({ orm, lifecycle, databaseUrl: config.databaseUrl, platforms: config });
 projector.start();
 console.log('[worker] projecting the intake inbox (LISTEN inbox_event)');
+// The tables the projector and the dispatcher query as they fill: their statistics kept current (see the keeper).
+const statistics = new TableStatisticsKeeper(orm, INTAKE_HOT_TABLES);
+statistics.start((err) => console.warn(`[worker] analyze failed: ${(err as Error).message}`));
 // run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the signal handlers).
 await worker.run();
+statistics.stop();
 await projector.stop();
 await lifecycle.close();
 await connection.close();

@@ -76,6 +76,7 @@ export const customerListQuerySchema = z.object({
   q: text(MAX_SEARCH_LENGTH, { min: 0 }).optional().meta({ description: 'Part of the email or name, any case' }),
   sort: z.enum(CUSTOMER_SORTS, { error: `must be one of ${CUSTOMER_SORTS.join(', ')}` }).default('last_order'),
   direction: z.enum(SORT_DIRECTIONS, { error: 'must be asc or desc' }).default('desc'),
+  segment: z.uuid({ error: 'must be a segment id' }).optional().meta({ description: 'Only the current members of this segment' }),
   limit: pageSize(MAX_PAGE_SIZE, 25),
   cursor: text(300)
     .refine((c) => decodeListCursor(c) !== null, 'is not a cursor this API returned')

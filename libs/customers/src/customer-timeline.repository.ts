@@ -14,6 +14,8 @@ export const TIMELINE_KINDS = [
   'conversion',
   'subscribed',
   'unsubscribed',
+  'segment_entered',
+  'segment_left',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -38,6 +40,9 @@ export interface TimelineRow {
   /** Who changed the subscription: merchant, unsubscribe_link, postmark, profile_page, platform. */
   source: string | null;
   actorEmail: string | null;
+  /** The segment entered or left (its name when it happened); a segment entry's `reason` is its cause: transaction, time or definition. */
+  segmentId: string | null;
+  segmentName: string | null;
   /** The entry's position as the cursor carries it. */
   cursor: TimelineCursor;
 }
@@ -56,7 +61,7 @@ const SOURCES: { sql: string; at: string; key: string }[] = [
     sql: `select case when d.kind = 'revoke' then 'retention_revoked' else 'retention_armed' end as kind, d.created_at as at,
                  d.rule_id, r.name as rule_name, null::uuid as message_id, null::text as subject, d.order_id, o.number as order_number,
                  null::text as reason, null::text as url, d.purchased_at + make_interval(secs => d.window_seconds) as due_at,
-                 null::bigint as revenue_minor, null::text as currency, null::text as source, null::text as actor_email
+                 null::bigint as revenue_minor, null::text as currency, null::text as source, null::text as actor_email, null::uuid as segment_id, null::text as segment_name
           from retention_dispatch d
           left join retention_rule r on r.id = d.rule_id
           left join store_order o on o.id = d.order_id
@@ -68,7 +73,7 @@ const SOURCES: { sql: string; at: string; key: string }[] = [
     sql: `select case m.status when 'sent' then 'message_sent' when 'skipped' then 'message_skipped' else 'message_failed' end as kind,
                  coalesce(m.sent_at, m.created_at) as at, m.rule_id, r.name as rule_name, m.id as message_id, m.subject,
                  m.armed_order_id as order_id, null::text as order_number, m.reason, null::text as url, m.due_at,
-                 null::bigint as revenue_minor, null::text as currency, null::text as source, null::text as actor_email
+                 null::bigint as revenue_minor, null::text as currency, null::text as source, null::text as actor_email, null::uuid as segment_id, null::text as segment_name
           from message m left join retention_rule r on r.id = m.rule_id
           where m.customer_id = ? and m.store_id = ? and m.status in ('sent', 'skipped', 'failed')`,
   },
@@ -79,7 +84,7 @@ const SOURCES: { sql: string; at: string; key: string }[] = [
                       else 'spam_complaint' end as kind,
                  e.occurred_at as at, m.rule_id, r.name as rule_name, m.id as message_id, m.subject, null::uuid as order_id,
                  null::text as order_number, null::text as reason, e.url, null::timestamptz as due_at,
-                 null::bigint as revenue_minor, null::text as currency, e.source, null::text as actor_email
+                 null::bigint as revenue_minor, null::text as currency, e.source, null::text as actor_email, null::uuid as segment_id, null::text as segment_name
           from message m join message_event e on e.message_id = m.id
           left join retention_rule r on r.id = m.rule_id
           where m.customer_id = ? and m.store_id = ? and e.type in ('Open', 'Click', 'Bounce', 'SpamComplaint')`,
@@ -89,7 +94,7 @@ const SOURCES: { sql: string; at: string; key: string }[] = [
     key: `'c:' || c.id::text`,
     sql: `select 'conversion' as kind, c.occurred_at as at, c.rule_id, r.name as rule_name, c.message_id, m.subject, c.order_id,
                  o.number as order_number, null::text as reason, null::text as url, null::timestamptz as due_at,
-                 c.revenue_cents as revenue_minor, c.currency::text, null::text as source, null::text as actor_email
+                 c.revenue_cents as revenue_minor, c.currency::text, null::text as source, null::text as actor_email, null::uuid as segment_id, null::text as segment_name
           from conversion c
           left join retention_rule r on r.id = c.rule_id
           left join message m on m.id = c.message_id
@@ -102,9 +107,20 @@ const SOURCES: { sql: string; at: string; key: string }[] = [
     sql: `select case when s.subscribed then 'subscribed' else 'unsubscribed' end as kind, s.created_at as at, null::uuid as rule_id,
                  null::text as rule_name, null::uuid as message_id, null::text as subject, null::uuid as order_id, null::text as order_number,
                  s.reason, null::text as url, null::timestamptz as due_at, null::bigint as revenue_minor, null::text as currency,
-                 s.source::text, u.email::text as actor_email
+                 s.source::text, u.email::text as actor_email, null::uuid as segment_id, null::text as segment_name
           from customer_subscription_event s left join app_user u on u.id = s.actor_user_id
           where s.customer_id = ? and s.store_id = ?`,
+  },
+  {
+    // Entering and leaving segments: on an order or a profile change, as time passed, or when the segment was edited.
+    at: 'g.at',
+    key: `'g:' || g.id::text`,
+    sql: `select case when g.kind = 'entered' then 'segment_entered' else 'segment_left' end as kind, g.at, null::uuid as rule_id,
+                 null::text as rule_name, null::uuid as message_id, null::text as subject, null::uuid as order_id, null::text as order_number,
+                 g.cause::text as reason, null::text as url, null::timestamptz as due_at, null::bigint as revenue_minor, null::text as currency,
+                 null::text as source, null::text as actor_email, g.segment_id, g.segment_name::text as segment_name
+          from segment_membership_event g
+          where g.customer_id = ? and g.store_id = ?`,
   },
 ];
 
@@ -151,6 +167,8 @@ export class CustomerTimelineRepository {
       currency: r['currency'] as string | null,
       source: r['source'] as string | null,
       actorEmail: r['actor_email'] as string | null,
+      segmentId: r['segment_id'] as string | null,
+      segmentName: r['segment_name'] as string | null,
       cursor: { at: r['at_text'] as string, key: r['entry_key'] as string },
     }));
   }

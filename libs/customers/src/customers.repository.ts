@@ -87,23 +87,22 @@ export class CustomersRepository {
    * One page in the sort's index order (key, then id, both in `direction`), after `cursor`; `limit + 1` rows are read
    * so the caller knows whether another page follows. A term filters by email or name through the trigram index.
    */
-  async page(storeId: string, query: { term?: string; sort: CustomerSort; direction: SortDirection; limit: number; cursor?: ListCursor }): Promise<CustomerListRow[]> {
+  async page(
+    storeId: string,
+    query: { term?: string; segmentId?: string; sort: CustomerSort; direction: SortDirection; limit: number; cursor?: ListCursor },
+  ): Promise<CustomerListRow[]> {
     const key = SORT_KEYS[query.sort];
     const dir = query.direction === 'asc' ? 'asc' : 'desc';
-    const params: unknown[] = [storeId];
-    let where = 'store_id = ?';
-    if (query.term) {
-      where += ` and ${CUSTOMER_SEARCH_TEXT} like ? escape '\\'`;
-      params.push(containsPattern(query.term));
-    }
+    const { where, params } = this.filter(storeId, query.term, query.segmentId);
+    let conditions = where;
     if (query.cursor) {
-      where += ` and (${key.expr}, id) ${dir === 'asc' ? '>' : '<'} (cast(? as ${key.cast}), cast(? as uuid))`;
+      conditions += ` and (${key.expr}, id) ${dir === 'asc' ? '>' : '<'} (cast(? as ${key.cast}), cast(? as uuid))`;
       params.push(query.cursor.key, query.cursor.id);
     }
     const rows = await this.em.execute<Record<string, unknown>[]>(
       `select id, email, first_name, last_name, company, customer_group, registered, unsubscribed_at, order_count, total_spent_minor,
               last_order_at, ${key.text} as sort_key
-       from customer where ${where}
+       from customer where ${conditions}
        order by ${key.expr} ${dir}, id ${dir}
        limit ?`,
       [...params, query.limit + 1],
@@ -124,15 +123,32 @@ export class CustomersRepository {
     }));
   }
 
-  /** How many of the store's customers the term matches (all of them without one). */
-  async count(storeId: string, term?: string): Promise<number> {
-    const [row] = await this.em.execute<{ n: string | number }[]>(
-      term
-        ? `select count(*) as n from customer where store_id = ? and ${CUSTOMER_SEARCH_TEXT} like ? escape '\\'`
-        : `select count(*) as n from customer where store_id = ?`,
-      term ? [storeId, containsPattern(term)] : [storeId],
-    );
+  /** How many of the store's customers the term (and segment) match: all of them without either. */
+  async count(storeId: string, term?: string, segmentId?: string): Promise<number> {
+    const { where, params } = this.filter(storeId, term, segmentId);
+    const [row] = await this.em.execute<{ n: string | number }[]>(`select count(*) as n from customer where ${where}`, params);
     return Number(row!.n);
+  }
+
+  /** Whether the store has this segment (a list filtered by another store's segment is a 404, not an empty page). */
+  async hasSegment(storeId: string, segmentId: string): Promise<boolean> {
+    const rows = await this.em.execute(`select 1 from segment where id = ? and store_id = ?`, [segmentId, storeId]);
+    return rows.length > 0;
+  }
+
+  /** The list's filter: the store, a search term through the trigram index, the current members of a segment. */
+  private filter(storeId: string, term?: string, segmentId?: string): { where: string; params: unknown[] } {
+    const params: unknown[] = [storeId];
+    let where = 'store_id = ?';
+    if (term) {
+      where += ` and ${CUSTOMER_SEARCH_TEXT} like ? escape '\\'`;
+      params.push(containsPattern(term));
+    }
+    if (segmentId) {
+      where += ` and id in (select m.customer_id from segment_membership m where m.segment_id = ? and m.store_id = ?)`;
+      params.push(segmentId, storeId);
+    }
+    return { where, params };
   }
 
   async profile(storeId: string, customerId: string): Promise<CustomerProfileRow | null> {

@@ -51,13 +51,15 @@ export class CustomersService {
   async list(em: EntityManager, storeId: string, query: CustomerListQuery): Promise<CustomerPage> {
     const repository = new CustomersRepository(em);
     const term = query.q?.trim() || undefined;
-    const rows = await repository.page(storeId, { term, sort: query.sort, direction: query.direction, limit: query.limit, cursor: listCursorFor(query) });
+    const segmentId = query.segment;
+    if (segmentId && !(await repository.hasSegment(storeId, segmentId))) throw new NotFoundError('segment', segmentId);
+    const rows = await repository.page(storeId, { term, segmentId, sort: query.sort, direction: query.direction, limit: query.limit, cursor: listCursorFor(query) });
     const more = rows.length > query.limit;
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       items: page.map(({ sortKey: _, ...row }) => row),
-      total: await repository.count(storeId, term),
+      total: await repository.count(storeId, term, segmentId),
       nextCursor: more && last ? encodeListCursor({ sort: query.sort, direction: query.direction, key: last.sortKey, id: last.id }) : null,
     };
   }

@@ -104,6 +104,8 @@ export const timelineEntrySchema = z
     currency: nullableText,
     source: nullableText.meta({ description: 'Who changed a subscription, or where an engagement event came from' }),
     actor: nullableText,
+    segmentId: z.uuid().nullable(),
+    segmentName: nullableText.meta({ description: 'The segment entered or left, as it was named then (`reason`: transaction, time or definition)' }),
   })
   .meta({ id: 'TimelineEntry' });
 
@@ -205,6 +207,8 @@ export function timelinePageView(page: TimelinePage): z.output<typeof timelinePa
       currency: t.currency,
       source: t.source,
       actor: t.actorEmail,
+      segmentId: t.segmentId,
+      segmentName: t.segmentName,
     })),
     nextCursor: page.nextCursor,
   };

@@ -23,6 +23,14 @@ describe('customers wording', () => {
   });
 
   it('words timeline entries, skips with their reason and subscription changes with who made them', () => {
+    expect(timelineText({ ...entry, kind: 'segment_entered', segmentName: 'VIP Customers', reason: 'transaction' })).toEqual({
+      title: 'Entered segment “VIP Customers”',
+      detail: 'after an order or a change to the customer',
+    });
+    expect(timelineText({ ...entry, kind: 'segment_left', segmentName: 'Ordered Within 60 Days', reason: 'time' })).toEqual({
+      title: 'Left segment “Ordered Within 60 Days”',
+      detail: 'as time passed',
+    });
     expect(timelineText({ ...entry, kind: 'retention_armed' })).toEqual({ title: 'Retention cycle armed for “Coffee refill”', detail: 'by order #1001' });
     expect(timelineText({ ...entry, kind: 'message_skipped', reason: 'unsubscribed' }).detail).toBe('because the customer had unsubscribed');
     expect(timelineText({ ...entry, kind: 'message_skipped', reason: 'something_new' }).detail).toBe('because something_new');

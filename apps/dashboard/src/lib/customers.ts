@@ -58,6 +58,12 @@ export interface TimelineEntryText {
   detail: string | null;
 }
 
+const SEGMENT_CAUSES: Record<string, string> = {
+  transaction: 'after an order or a change to the customer',
+  time: 'as time passed',
+  definition: 'when the segment was created or edited',
+};
+
 /** One timeline entry in words. */
 export function timelineText(e: {
   kind: string;
@@ -68,6 +74,7 @@ export function timelineText(e: {
   url: string | null;
   source: string | null;
   actor: string | null;
+  segmentName?: string | null;
 }): TimelineEntryText {
   const rule = e.ruleName ? `“${e.ruleName}”` : 'a workflow';
   const subject = e.subject ? `“${e.subject}”` : null;
@@ -97,6 +104,12 @@ export function timelineText(e: {
       const who = [subscriptionSourceLabel(e.source), e.actor ? `(${e.actor})` : null].filter(Boolean).join(' ');
       return { title: `${e.kind === 'subscribed' ? 'Resubscribed' : 'Unsubscribed'} ${who}`.trim(), detail: e.reason };
     }
+    case 'segment_entered':
+    case 'segment_left':
+      return {
+        title: `${e.kind === 'segment_entered' ? 'Entered' : 'Left'} segment “${e.segmentName ?? 'a segment'}”`,
+        detail: e.reason ? (SEGMENT_CAUSES[e.reason] ?? e.reason) : null,
+      };
     default:
       return { title: e.kind, detail: null };
   }

@@ -1757,7 +1757,7 @@ export type components = {
         };
         TimelineEntry: {
             /** @enum {string} */
-            kind: "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "message_opened" | "message_clicked" | "message_bounced" | "spam_complaint" | "conversion" | "subscribed" | "unsubscribed";
+            kind: "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "message_opened" | "message_clicked" | "message_bounced" | "spam_complaint" | "conversion" | "subscribed" | "unsubscribed" | "segment_entered" | "segment_left";
             /** Format: date-time */
             at: string;
             ruleId: string | null;
@@ -1778,6 +1778,9 @@ export type components = {
             /** @description Who changed a subscription, or where an engagement event came from */
             source: string | null;
             actor: string | null;
+            segmentId: string | null;
+            /** @description The segment entered or left, as it was named then (`reason`: transaction, time or definition) */
+            segmentName: string | null;
         };
         TimelinePage: {
             items: components["schemas"]["TimelineEntry"][];
@@ -5367,6 +5370,8 @@ export interface operations {
                 q?: string;
                 sort?: "last_order" | "total_spent" | "orders";
                 direction?: "asc" | "desc";
+                /** @description Only the current members of this segment */
+                segment?: string;
                 limit?: number;
                 /** @description `nextCursor` of the previous page, with the same sort and direction */
                 cursor?: string;

@@ -12,18 +12,25 @@ export const load: PageServerLoad = async ({ locals, params, parent, url }) => {
   const direction = directionOf(url.searchParams.get('direction'));
   const pages = parsePages(url.searchParams.get('pages'));
   const cursor = pages[pages.length - 1];
+  const segment = url.searchParams.get('segment') ?? '';
 
-  const result = await locals.api.GET('/api/v1/stores/{storeId}/customers', {
-    params: { path: { storeId: params.storeId }, query: { ...(q.trim() && { q }), sort, direction, limit: PAGE_SIZE, ...(cursor && { cursor }) } },
-  });
+  const [result, { segments }] = await Promise.all([
+    locals.api.GET('/api/v1/stores/{storeId}/customers', {
+      params: {
+        path: { storeId: params.storeId },
+        query: { ...(q.trim() && { q }), ...(segment && { segment }), sort, direction, limit: PAGE_SIZE, ...(cursor && { cursor }) },
+      },
+    }),
+    locals.api.GET('/api/v1/stores/{storeId}/segments', { params: { path: { storeId: params.storeId } } }).then(expectOk),
+  ]);
 
   // A stale cursor or a bad search is the merchant's to fix: shown beside the search box, not as an error page.
   let problem: { message: string; fields: Record<string, string> } | null = null;
   let page: Schemas['CustomerPage'] = { items: [], total: 0, currency: store.currency, nextCursor: null };
-  if (result.response.status === 400) {
+  if (result.response.status === 400 || result.response.status === 404) {
     problem = { message: (result.error as { message?: string } | undefined)?.message ?? 'Bad search.', fields: fieldErrors(result.error) };
   } else {
     page = expectOk(result);
   }
-  return { store, q, sort, direction, pages, page, problem };
+  return { store, q, segment, segments: segments.map((s) => ({ id: s.id, name: s.name })), sort, direction, pages, page, problem };
 };
