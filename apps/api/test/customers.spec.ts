@@ -242,13 +242,23 @@ describe('customers: list, card, timeline and subscription control (whole stack)
     const outbox = await stack.orm.em.fork().execute<{ to_address: string }[]>(`select to_address from outbox_email where store_id = ?`, [a.id]);
     expect(outbox.map((e) => e.to_address)).toEqual(['lee@alpha.example']);
 
-    const kim = (await get(`/customers/${ids.kim}/timeline`)).body.items.map((e: { kind: string; reason: string | null; ruleName: string | null }) => [e.kind, e.reason, e.ruleName]);
-    expect(kim).toEqual([
+    type Entry = { kind: string; reason: string | null; ruleName: string | null; segmentName: string | null };
+    const timeline = async (id: string) => (await get(`/customers/${id}/timeline`)).body.items as Entry[];
+    // Their first order put each of them in the store's default segments, shown beside the workflow activity.
+    const workflow = (entries: Entry[]) => entries.filter((e) => !e.kind.startsWith('segment_'));
+    const segments = (entries: Entry[]) => entries.filter((e) => e.kind.startsWith('segment_')).map((e) => [e.kind, e.segmentName, e.reason]).sort();
+    const kim = await timeline(ids.kim);
+    expect(workflow(kim).map((e) => [e.kind, e.reason, e.ruleName])).toEqual([
       ['message_skipped', 'unsubscribed', 'Coffee refill'],
       ['retention_armed', null, 'Coffee refill'],
       ['unsubscribed', null, null],
     ]);
-    const lee = (await get(`/customers/${ids.lee}/timeline`)).body.items.map((e: { kind: string }) => e.kind);
-    expect(lee).toEqual(['message_sent', 'retention_armed']);
+    expect(segments(kim)).toEqual([
+      ['segment_entered', 'New Customers', 'transaction'],
+      ['segment_entered', 'Ordered Within 60 Days', 'transaction'],
+    ]);
+    const lee = await timeline(ids.lee);
+    expect(workflow(lee).map((e) => e.kind)).toEqual(['message_sent', 'retention_armed']);
+    expect(segments(lee)).toEqual(segments(kim));
   });
 });
