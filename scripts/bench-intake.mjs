@@ -290,6 +290,22 @@ export async function lagPhase({ base, store, dbUrl, pg, waitUntil, runId, clien
   );
   console.log(`inbox backlog every 5 s: ${backlog.join(' ')} (growth: first ${backlog[0] ?? 0} → last ${backlog.at(-1) ?? 0}, max ${Math.max(0, ...backlog.filter(Number.isFinite))})`);
   console.log(`signals owed every 5 s: ${owed.join(' ')} (growth: first ${owed[0] ?? 0} → last ${owed.at(-1) ?? 0}, max ${Math.max(0, ...owed.filter(Number.isFinite))})`);
+  // Segments stay current (issue 14): every new customer enters the store's default "New Customers" segment.
+  const newCustomers = `from inbox_event e join store_order o on o.id = (e.result ->> 'orderId')::uuid
+       join segment s on s.store_id = e.store_id and s.default_key = 'new_customers'
+       join segment_membership m on m.segment_id = s.id and m.customer_id = o.customer_id
+       where e.store_id = $1`;
+  await waitUntil(async () => (await db.query(`select count(*)::int as n ${newCustomers}`, [store.id])).rows[0].n >= total - failures, 120_000, 1000).catch(() => {});
+  const { rows: seg } = await db.query(
+    `select count(*)::int as n,
+            percentile_cont(0.5) within group (order by extract(epoch from m.entered_at - e.received_at)) as p50,
+            percentile_cont(0.99) within group (order by extract(epoch from m.entered_at - e.received_at)) as p99,
+            max(extract(epoch from m.entered_at - e.received_at)) as max ${newCustomers}`,
+    [store.id],
+  );
+  console.log(
+    `segment membership, acceptance → entered "New Customers": ${seg[0].n} of ${total - failures}, p50 ${Number(seg[0].p50).toFixed(2)} s, p99 ${Number(seg[0].p99).toFixed(2)} s, max ${Number(seg[0].max).toFixed(2)} s (target p99 < 1 s)`,
+  );
   // What each order cost each process, from acceptance to its signal: times the rate, the cores the pipeline needs.
   const perOrder = cpu.perItem(cpuBefore, cpuAfter, total);
   console.log(`lag CPU ms per order: ${perOrder}; at ${LAG_RATE}/s the machine's ${(((cpuAfter.machine - cpuBefore.machine) / total) * LAG_RATE).toFixed(2)} cores of 2 (idle ${(cpuAfter.idle - cpuBefore.idle).toFixed(0)} s)`);

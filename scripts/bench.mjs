@@ -11,8 +11,9 @@ import { findTemporalCli, MISSING_TEMPORAL_HELP, ROOT, DEV_SERVER_ENV, devServer
 import { dashboardFirstLoad, dashboardPhase } from './bench-dashboard.mjs';
 import { intakePhase, lagPhase } from './bench-intake.mjs';
 import { startSyncPlatform, syncPhase } from './bench-sync.mjs';
+import { segmentsPhase } from './bench-segments.mjs';
 
-// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes) runs only when named.
+// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes) and `segments` (a 200,000-customer store) run only when named.
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,intake,sync,scale,email,dashboard').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
 const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
@@ -269,6 +270,8 @@ async function main() {
     console.log('\n--- email rendering and sending (scripts/bench-email.mjs) ---');
     spawnSync('node', ['scripts/bench-email.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
+
+  if (PHASES.includes('segments')) await segmentsPhase({ base, adminHeaders, createStore, dbUrl, pg });
 
   if (PHASES.includes('dashboard')) {
     await dashboardPhase({ base, adminHeaders, dbUrl, pg, apiPort });

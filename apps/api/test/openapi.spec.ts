@@ -263,14 +263,15 @@ describe('the API contract (OpenAPI document) against the running api', () => {
     expectDocumented('get', '/api/v1/stores/{storeId}/outbox', outbox);
     expectDocumented('get', '/api/v1/stores/{storeId}/outbox/{emailId}', await api(stack, 'GET', `/api/v1/stores/${shop.id}/outbox/${outbox.body.emails[0].id}`));
 
-    // The customer routes, on a customer with every kind of activity (armed, sent, skipped, converted, unsubscribed).
+    // The customer routes, on a customer with every kind of activity (armed, sent, skipped, converted, unsubscribed, and a
+    // default segment entered with the first order).
     const customers = await api(stack, 'GET', `/api/v1/stores/${shop.id}/customers`);
     expectDocumented('get', '/api/v1/stores/{storeId}/customers', customers);
     const customer = `/api/v1/stores/${shop.id}/customers/${customers.body.items[0].id}`;
     expectDocumented('post', '/api/v1/stores/{storeId}/customers/{customerId}/subscription', await api(stack, 'POST', `${customer}/subscription`, { subscribed: false, reason: 'contract' }));
     expectDocumented('get', '/api/v1/stores/{storeId}/customers/{customerId}', await api(stack, 'GET', customer));
     const timeline = await api(stack, 'GET', `${customer}/timeline`);
-    expect(new Set(timeline.body.items.map((e: { kind: string }) => e.kind))).toEqual(new Set(['retention_armed', 'message_sent', 'message_skipped', 'conversion', 'unsubscribed']));
+    expect(new Set(timeline.body.items.map((e: { kind: string }) => e.kind))).toEqual(new Set(['retention_armed', 'message_sent', 'message_skipped', 'conversion', 'unsubscribed', 'segment_entered']));
     expectDocumented('get', '/api/v1/stores/{storeId}/customers/{customerId}/timeline', timeline);
     for (const p of operation('get', '/api/v1/stores/{storeId}/customers').parameters!.filter((p) => p.in === 'query')) {
       const bad = breaking(p.schema);
