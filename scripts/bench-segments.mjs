@@ -32,7 +32,7 @@ const HAND_SQL = `
                   where o.store_id = $1 and o.customer_id = c.id and l.sku = 'SKU-17'))
   select (select count(*) from picked)::int as n, (select json_agg(e) from (select email as e from picked order by email limit 25) f) as first`;
 
-async function seed(db, storeId) {
+export async function seed(db, storeId) {
   const t0 = performance.now();
   await db.query(
     `insert into customer (id, store_id, email, first_name, last_name, registered, opted_in, created_at, updated_at)
@@ -46,7 +46,7 @@ async function seed(db, storeId) {
                               received_at, billing_address)
      select gen_random_uuid(), $1, c.id, 'seg-o-' || c.n || '-' || k, case when (c.n + k) % 20 = 0 then 'cancelled' else 'completed' end, 'USD',
             1000 + ((c.n * 7 + k * 13) % 9000), '[]'::jsonb, now() - ((c.n * 3 + k * 37) % 400) * interval '1 day', now(), now(),
-            jsonb_build_object('city', (cast($2 as text[]))[1 + (c.n + k) % 8], 'country', 'US', 'line1', c.n || ' Main St')
+            jsonb_build_object('city', (cast($2 as text[]))[1 + ((c.n + k) % 8)::int], 'country', 'US', 'line1', c.n || ' Main St')
      from (select id, row_number() over (order by email) as n from customer where store_id = $1) c
      cross join lateral generate_series(1, 3 + (c.n % 3 = 0)::int) k`,
     [storeId, `{${CITIES.join(',')}}`],
