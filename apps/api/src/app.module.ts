@@ -39,7 +39,7 @@ import { SyncController } from './sync/sync.controller.js';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
 import { CustomerPrivacyController } from './privacy/customer-privacy.controller.js';
 import { PrivacyPageController } from './privacy/privacy-page.controller.js';
-import { ErasureService, PrivacyRequestsService, ProfileLinkRateLimit, ProfileLinkService } from '@boomerang/privacy';
+import { DataRequestService, ErasureService, PrivacyRequestsService, ProfileLinkRateLimit, ProfileLinkService } from '@boomerang/privacy';
 import { OrderWebhookService } from './webhooks/order-webhook.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
@@ -185,6 +185,7 @@ export class AppModule {
         },
         { provide: ErasureService, useFactory: (l: RetentionLifecycle) => new ErasureService(l), inject: [RetentionLifecycle] },
         { provide: PrivacyRequestsService, useValue: new PrivacyRequestsService() },
+        { provide: DataRequestService, useValue: new DataRequestService() },
         OrderWebhookService,
         ...connectionProviders(config, ports),
         Closer,

@@ -148,6 +148,25 @@ describe('privacy tools: Send Profile Information and Delete customer', () => {
     });
   });
 
+  it('the merchant exports the customer’s data on request and downloads it', async () => {
+    await step('export', async () => {
+      await open(page, `${stack.dashboardUrl}/stores/${storeId}/customers/${customerId}/privacy`);
+      await page.getByRole('button', { name: 'Export customer data' }).click();
+      await page.getByText('Export ready').waitFor();
+      await page.getByRole('cell', { name: 'Data request' }).waitFor();
+      await shot(page, 'merchant-export');
+    });
+    await step('download', async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('status').getByRole('link', { name: 'download it' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^data-request-[0-9a-f-]{36}\.json$/);
+      const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+      expect(exported.profile).toMatchObject({ id: customerId, email: customer, firstName: 'Marguerite' });
+      // The customer unsubscribed on their own page before: the merchant's export says so.
+      expect(exported.subscription).toMatchObject({ subscribed: false });
+      expect(exported.orders).toEqual([expect.objectContaining({ externalId: 'privacy-1001' })]);
+    });
+  });
+
   it('the merchant deletes the customer with a typed confirmation', async () => {
     await step('wrong confirmation is refused', async () => {
       await open(page, `${stack.dashboardUrl}/stores/${storeId}/customers/${customerId}/privacy`);

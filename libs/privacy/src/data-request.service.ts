@@ -1,5 +1,6 @@
-import { normalizeEmail } from '@boomerang/domain';
+import { NotFoundError, normalizeEmail } from '@boomerang/domain';
 import type { EntityManager } from '@boomerang/persistence';
+import { CustomerDataRepository } from './customer-data.repository.js';
 import { buildCustomerExport } from './customer-export.js';
 import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { sha256 } from './secret-token.js';
@@ -11,6 +12,13 @@ import { sha256 } from './secret-token.js';
  */
 export class DataRequestService {
   constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** The merchant's "Export data" on a customer (a request received by email, say): recorded like a platform's. */
+  async recordForCustomer(em: EntityManager, storeId: string, customerId: string): Promise<{ requestId: string; customerId: string | null }> {
+    const profile = await new CustomerDataRepository(em).profile(storeId, customerId);
+    if (!profile) throw new NotFoundError('customer', customerId);
+    return this.record(em, storeId, profile.email, { source: 'merchant', topic: null });
+  }
 
   async record(em: EntityManager, storeId: string, email: string, source: { source: 'merchant' | 'shopify'; topic: string | null }): Promise<{ requestId: string; customerId: string | null }> {
     const normalized = normalizeEmail(email);

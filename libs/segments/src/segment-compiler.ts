@@ -12,11 +12,12 @@ export interface Fragment {
 }
 
 export interface CompiledSegment {
-  /** A boolean over `c` (customer) and, when `usesStats`, `s` (the customer's order aggregates, see STATS_*). */
+  /** A boolean over `c` (customer), never null: whether the row is a member (for an evaluation's column). */
   predicate: Fragment;
+  /** The same test for a WHERE clause, without the outer null guard, so the planner can turn its EXISTS into semi-joins. */
+  filter: Fragment;
   /** When membership can next flip by time alone, for the same row (null when no criterion is time-relative). */
   nextCheck: Fragment | null;
-  usesStats: boolean;
 }
 
 export interface CompileContext {
@@ -25,19 +26,6 @@ export interface CompileContext {
   /** The evaluation instant: "within the last N days" counts back from it. */
   now: Date;
 }
-
-/** Orders that stand: what number of orders, total spent, averages and order dates count. */
-const COUNTED = `o.status not in ('cancelled', 'refunded')`;
-const STATS_COLUMNS = `count(*) filter (where ${COUNTED})::int as orders,
-  coalesce(sum(o.total_cents) filter (where ${COUNTED}), 0)::bigint as spent,
-  count(*) filter (where o.status = 'cancelled')::int as cancelled,
-  max(o.placed_at) filter (where ${COUNTED}) as last_at,
-  min(o.placed_at) filter (where ${COUNTED}) as first_at`;
-
-/** The aggregates for a batch of customers: a lateral lookup per customer on `store_order (customer_id, placed_at)`. */
-export const STATS_LATERAL = `left join lateral (select ${STATS_COLUMNS} from store_order o where o.customer_id = c.id and o.store_id = c.store_id) s on true`;
-/** The aggregates for a whole store: one pass over its orders, hashed by customer (faster than a lookup per customer). */
-export const STATS_GROUPED = `left join (select o.customer_id, ${STATS_COLUMNS} from store_order o where o.store_id = ? group by o.customer_id) s on s.customer_id = c.id`;
 
 const CUSTOMER_COLUMNS: Partial<Record<CriterionKey, string>> = {
   company: 'c.company',
@@ -80,14 +68,19 @@ const LINE_COLUMNS: Partial<Record<CriterionKey, string>> = {
   product_url: 'l.product_url',
 };
 
+/**
+ * The aggregates over the customer's orders are the customer's own summary columns, which triggers on `store_order`
+ * keep in the writing transaction (migrations CustomerOverview and SegmentCriteria). Orders that stand (every status but
+ * cancelled and refunded) count toward the number of orders, total spent, averages and order dates.
+ */
 const STATS_COLUMNS_BY_KEY: Partial<Record<CriterionKey, string>> = {
-  orders_count: 's.orders',
-  cancelled_orders_count: 's.cancelled',
-  total_spent: 's.spent',
-  average_order_total: '(s.spent::numeric / nullif(s.orders, 0))',
-  average_purchase_frequency: `(extract(epoch from (s.last_at - s.first_at)) / 86400.0 / nullif(s.orders - 1, 0))`,
-  last_order_date: 's.last_at',
-  first_order_date: 's.first_at',
+  orders_count: 'c.order_count',
+  cancelled_orders_count: 'c.cancelled_order_count',
+  total_spent: 'c.total_spent_minor',
+  average_order_total: '(c.total_spent_minor::numeric / nullif(c.order_count, 0))',
+  average_purchase_frequency: `(extract(epoch from (c.last_order_at - c.first_order_at)) / 86400.0 / nullif(c.order_count - 1, 0))`,
+  last_order_date: 'c.last_order_at',
+  first_order_date: 'c.first_order_at',
 };
 
 const ORDERS_OF_CUSTOMER = `from store_order o where o.store_id = c.store_id and o.customer_id = c.id`;
@@ -153,7 +146,7 @@ function condition(c: SegmentCondition, ctx: CompileContext, time: Fragment[]): 
     }
     case 'stats': {
       const column = STATS_COLUMNS_BY_KEY[c.criterion]!;
-      if (spec.kind !== 'date') return numberCompare(`coalesce(${column}, ${c.criterion.endsWith('count') || c.criterion === 'total_spent' ? '0' : 'null'})`, c.qualifier, numericValue(c, ctx));
+      if (spec.kind !== 'date') return numberCompare(column, c.qualifier, numericValue(c, ctx));
       if (c.qualifier === 'before') return frag(`${column} < cast(? as timestamptz)`, new Date(c.value as string));
       if (c.qualifier === 'after') return frag(`${column} > cast(? as timestamptz)`, new Date(c.value as string));
       const span = seconds(c.value as Duration);
@@ -172,14 +165,10 @@ function group(g: SegmentGroup, ctx: CompileContext, time: Fragment[]): Fragment
   return join(parts, g.match === 'all' ? ' and ' : ' or ');
 }
 
-function usesStats(g: SegmentGroup): boolean {
-  return g.conditions.some((node) => (isGroup(node) ? usesStats(node) : CRITERIA[node.criterion].scope === 'stats'));
-}
-
 /** The definition as one boolean SQL expression per customer row, plus when its answer can next change by time alone. */
 export function compileSegment(definition: SegmentDefinition, ctx: CompileContext): CompiledSegment {
   const time: Fragment[] = [];
   const predicate = group(definition, ctx, time);
   const nextCheck = time.length === 0 ? null : time.length === 1 ? time[0]! : { sql: `least(${time.map((t) => t.sql).join(', ')})`, params: time.flatMap((t) => t.params) };
-  return { predicate: { sql: `coalesce(${predicate.sql}, false)`, params: predicate.params }, nextCheck, usesStats: usesStats(definition) };
+  return { predicate: { sql: `coalesce(${predicate.sql}, false)`, params: predicate.params }, filter: { sql: `(${predicate.sql})`, params: predicate.params }, nextCheck };
 }

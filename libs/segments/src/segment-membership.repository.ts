@@ -1,5 +1,5 @@
 import type { EntityManager } from '@boomerang/persistence';
-import { STATS_GROUPED, STATS_LATERAL, type CompiledSegment } from './segment-compiler.js';
+import type { CompiledSegment } from './segment-compiler.js';
 import { boundQuery } from './sql.js';
 
 export type MembershipCause = 'transaction' | 'time' | 'definition';
@@ -42,16 +42,10 @@ export interface MembershipEventRow {
   cause: MembershipCause;
 }
 
-/** The customers a compiled definition selects, with the aggregates it needs. Params: the store id (twice when grouped), then the predicate's. */
-function selection(storeId: string, compiled: CompiledSegment, scope: EvaluationScope, columns: string): { sql: string; params: unknown[] } {
-  const grouped = scope === 'all';
-  const stats = compiled.usesStats || compiled.nextCheck ? (grouped ? STATS_GROUPED : STATS_LATERAL) : '';
-  const params: unknown[] = [];
-  if (stats && grouped) params.push(storeId);
-  const sql = `select ${columns} from customer c ${stats} where c.store_id = ?${grouped ? '' : ' and c.id = any(cast(? as uuid[]))'}`;
-  params.push(storeId);
-  if (!grouped) params.push(scope.customerIds);
-  return { sql, params };
+/** The customers in scope, one row each with `columns`. Params: the store id, then the ids when not the whole store. */
+function selection(storeId: string, scope: EvaluationScope, columns: string): { sql: string; params: unknown[] } {
+  if (scope === 'all') return { sql: `select ${columns} from customer c where c.store_id = ?`, params: [storeId] };
+  return { sql: `select ${columns} from customer c where c.store_id = ? and c.id = any(cast(? as uuid[]))`, params: [storeId, scope.customerIds] };
 }
 
 /**
@@ -63,11 +57,11 @@ export class SegmentMembershipRepository {
 
   /** Count and first page of the customers a definition selects now, without saving anything (the builder's "Next"). */
   async preview(storeId: string, compiled: CompiledSegment, limit: number): Promise<{ count: number; members: Omit<MemberRow, 'enteredAt'>[] }> {
-    const base = selection(storeId, compiled, 'all', 'c.id, c.email, c.first_name, c.last_name');
+    const base = selection(storeId, 'all', 'c.id, c.email, c.first_name, c.last_name');
     const rows = await boundQuery<{ id: string; email: string; first_name: string | null; last_name: string | null; total: number }>(
       this.em,
-      `select m.*, count(*) over ()::int as total from (${base.sql} and ${compiled.predicate.sql}) m order by m.email limit ?`,
-      [...base.params, ...compiled.predicate.params, limit],
+      `select m.*, count(*) over ()::int as total from (${base.sql} and ${compiled.filter.sql}) m order by m.email limit ?`,
+      [...base.params, ...compiled.filter.params, limit],
     );
     let count = rows[0]?.total ?? 0;
     if (rows.length === 0) count = 0;
@@ -80,7 +74,7 @@ export class SegmentMembershipRepository {
    */
   async evaluate(storeId: string, segment: { id: string; name: string }, compiled: CompiledSegment, scope: EvaluationScope, now: Date, cause: MembershipCause): Promise<EvaluationResult> {
     const next = compiled.nextCheck ?? { sql: 'cast(null as timestamptz)', params: [] };
-    const base = selection(storeId, compiled, scope, `c.id as customer_id, ${compiled.predicate.sql} as hit, ${next.sql} as next_at`);
+    const base = selection(storeId, scope, `c.id as customer_id, ${compiled.predicate.sql} as hit, ${next.sql} as next_at`);
     // Placeholders in text order: the selection's columns (predicate, next) come before its FROM/WHERE.
     const evalParams = [...compiled.predicate.params, ...next.params, ...base.params];
     const [row] = await boundQuery<EvaluationResult>(

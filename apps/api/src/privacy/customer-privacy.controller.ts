@@ -1,12 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@boomerang/domain';
-import { ErasureService, PrivacyRequestsService, privacyRequestsQuerySchema, ProfileLinkService } from '@boomerang/privacy';
+import { DataRequestService, ErasureService, PrivacyRequestsService, privacyRequestsQuerySchema, ProfileLinkService } from '@boomerang/privacy';
 import { classifyTemporalFailure } from '@boomerang/temporal-client';
 import type { Request, Response } from 'express';
 import { Fails, IdParam, Returns, ValidQuery } from '../common/contract.js';
 import { storeAccess, StoreAccessGuard } from '../common/store-access.js';
-import { customerExportSchema, customerPrivacySchema, erasureSchema, privacyRequestListSchema, profileLinkSentSchema } from './privacy.views.js';
+import { customerExportSchema, customerPrivacySchema, dataRequestRecordedSchema, erasureSchema, privacyRequestListSchema, profileLinkSentSchema } from './privacy.views.js';
 
 /** The merchant's privacy tools for a customer (issue 14, points 3–4): send the profile link, erase, the GDPR trail. */
 @ApiTags('privacy')
@@ -18,6 +18,7 @@ export class CustomerPrivacyController {
     @Inject(ProfileLinkService) private readonly links: ProfileLinkService,
     @Inject(ErasureService) private readonly erasure: ErasureService,
     @Inject(PrivacyRequestsService) private readonly requests: PrivacyRequestsService,
+    @Inject(DataRequestService) private readonly dataRequests: DataRequestService,
   ) {}
 
   @Post('customers/:customerId/profile-link')
@@ -27,6 +28,15 @@ export class CustomerPrivacyController {
   async sendProfileLink(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('customerId') customerId: string) {
     const { em, store } = storeAccess(req, storeId);
     return this.links.send(em, store.id, customerId);
+  }
+
+  @Post('customers/:customerId/data-requests')
+  @HttpCode(201)
+  @Returns(201, dataRequestRecordedSchema, 'Records a data request for the customer and builds its export (everything held about them), to download and hand to them')
+  @Fails(401, 404)
+  async recordDataRequest(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('customerId') customerId: string) {
+    const { em, store } = storeAccess(req, storeId);
+    return this.dataRequests.recordForCustomer(em, store.id, customerId);
   }
 
   @Get('customers/:customerId/privacy')

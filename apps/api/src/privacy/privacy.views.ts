@@ -33,6 +33,13 @@ export const customerPrivacySchema = z
   })
   .meta({ id: 'CustomerPrivacy' });
 
+export const dataRequestRecordedSchema = z
+  .object({
+    requestId: z.string().meta({ description: 'The data request; its export downloads from GET …/privacy-requests/{requestId}/export' }),
+    customerId: z.uuid().nullable(),
+  })
+  .meta({ id: 'DataRequestRecorded' });
+
 export const erasureSchema = z
   .object({
     requestId: z.string().meta({ description: 'The erasure record (no personal data: store, sha256 of the address, time, source)' }),

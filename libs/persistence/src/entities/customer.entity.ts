@@ -7,7 +7,7 @@ export const CUSTOMER_LAST_ORDER_KEY = `coalesce("last_order_at", '-infinity'::t
 
 /**
  * One row per (store, normalized email): guest and registered orders with one address are one customer.
- * `orderCount`, `totalSpentMinor`, `firstOrderAt` and `lastOrderAt` summarise the customer's orders that count as
+ * `orderCount`, `totalSpentMinor`, `firstOrderAt`, `lastOrderAt` (and `cancelledOrderCount`) summarise the customer's orders that count as
  * purchases (every status but cancelled and refunded); PostgreSQL triggers on `store_order` keep them in the writing
  * transaction (migration CustomerOverview), so the customers list sorts 200,000 customers by an index. Never written by
  * the application.
@@ -47,6 +47,8 @@ export const CustomerSchema = defineEntity({
     totalSpentMinor: p.bigint('number').default(0),
     firstOrderAt: p.datetime().nullable(),
     lastOrderAt: p.datetime().nullable(),
+    /** Cancelled orders (a segment criterion); kept by the same triggers. */
+    cancelledOrderCount: p.integer().default(0),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

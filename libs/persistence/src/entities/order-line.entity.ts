@@ -5,7 +5,8 @@ export const OrderLineSchema = defineEntity({
   name: 'OrderLine',
   tableName: 'order_line',
   uniques: [{ properties: ['orderId', 'position'] }],
-  indexes: [{ properties: ['storeId', 'sku'] }],
+  /** Segments compare SKUs without case: a segment on one SKU reads that SKU's lines by this index. */
+  indexes: [{ name: 'order_line_store_sku_index', expression: 'create index "order_line_store_sku_index" on "order_line" ("store_id", (lower("sku")))' }],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

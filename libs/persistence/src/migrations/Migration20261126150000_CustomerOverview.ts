@@ -8,7 +8,7 @@ const COUNTED = `o.status not in ('cancelled', 'refunded')`;
  * `(customer_id, placed_at)` index), and writes only rows that changed. Customers are updated in id order, so two
  * statements touching the same customers lock them in one order.
  */
-const REFRESH_FUNCTION = `
+export const REFRESH_FUNCTION = `
   create function customer_order_summary_refresh(ids uuid[]) returns void language sql as $$
     update customer c set order_count = s.n, total_spent_minor = s.total, first_order_at = s.first_at, last_order_at = s.last_at
     from (

@@ -880,6 +880,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/customers/{customerId}/data-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CustomerPrivacy_recordDataRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/customers/{customerId}/privacy": {
         parameters: {
             query?: never;
@@ -1797,6 +1813,11 @@ export type components = {
             sentTo: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        DataRequestRecorded: {
+            /** @description The data request; its export downloads from GET …/privacy-requests/{requestId}/export */
+            requestId: string;
+            customerId: string | null;
         };
         ProfileLinkState: {
             /** Format: date-time */
@@ -5665,6 +5686,47 @@ export interface operations {
             };
             /** @description Too many attempts (rate_limited); Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerPrivacy_recordDataRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records a data request for the customer and builds its export (everything held about them), to download and hand to them */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequestRecorded"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

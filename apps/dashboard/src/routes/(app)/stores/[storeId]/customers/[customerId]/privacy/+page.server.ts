@@ -3,7 +3,7 @@ import { expectOk } from '../../../../../../../lib/server/api.js';
 import { apiFailure, text } from '../../../../../../../lib/server/forms.js';
 import type { Actions, PageServerLoad } from './$types';
 
-/** "Privacy tools" for one customer: send their profile link, delete them, their GDPR requests. */
+/** "Privacy tools" for one customer: send their profile link, export their data, delete them, their GDPR requests. */
 export const load: PageServerLoad = async ({ locals, params, parent }) => {
   const { store } = await parent();
   const privacy = expectOk(
@@ -19,6 +19,13 @@ export const actions: Actions = {
     });
     if (!result.data) return apiFailure(result, { confirmation: '' });
     return { linkSentTo: result.data.sentTo };
+  },
+  exportData: async ({ locals, params }) => {
+    const result = await locals.api.POST('/api/v1/stores/{storeId}/customers/{customerId}/data-requests', {
+      params: { path: { storeId: params.storeId, customerId: params.customerId } },
+    });
+    if (!result.data) return apiFailure(result, { confirmation: '' });
+    return { exportRequestId: result.data.requestId };
   },
   erase: async ({ locals, params, request }) => {
     const form = await request.formData();
