@@ -25,6 +25,8 @@ const MODULE_BOUNDARIES = {
     { sourceTag: 'scope:privacy', notDependOnLibsWithTags: ['scope:retention', 'scope:reporting', 'scope:engagement', 'scope:intake', 'scope:accounts'] },
     // Segments read the model and keep their own tables; retention reads their membership at send time.
     { sourceTag: 'scope:segments', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement', 'scope:reporting', 'scope:intake', 'scope:accounts'] },
+    // Outgoing webhooks and apps: other contexts raise events through its port; it imports none of them.
+    { sourceTag: 'scope:integrations', notDependOnLibsWithTags: ['scope:retention', 'scope:engagement', 'scope:reporting', 'scope:intake', 'scope:accounts', 'scope:segments', 'scope:privacy', 'scope:customers'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:workflow'] },
     {
       sourceTag: 'type:app',

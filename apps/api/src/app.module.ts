@@ -13,7 +13,7 @@ import { DevOutboxController } from './accounts/dev-outbox.controller.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
-import { HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
+import { CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';
 import { CONNECTION_CONTROLLERS, connectionProviders, type ConnectionPorts } from './connections/connections.providers.js';
@@ -32,6 +32,8 @@ import { RulePreviewController } from './rules/rule-preview.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { CustomerSegmentsController, SegmentsController } from './segments/segments.controller.js';
 import { SegmentsService } from '@boomerang/segments';
+import { WebhookEndpointsService } from '@boomerang/integrations';
+import { WebhookEndpointsController } from './outgoing-webhooks/webhook-endpoints.controller.js';
 import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
 import { StoreLogoController } from './stores/store-logo.controller.js';
 import { StoresController } from './stores/stores.controller.js';
@@ -114,7 +116,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController,
+        IntakeDeadLettersController, CustomersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -158,6 +160,10 @@ export class AppModule {
         { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
         { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
         { provide: SegmentsService, useValue: new SegmentsService() },
+        {
+          provide: WebhookEndpointsService,
+          useValue: new WebhookEndpointsService({ sealer: CredentialsCipher.fromBase64(config.credentialsKey), allowPrivateAddresses: config.webhookAllowPrivateAddresses }),
+        },
         // Every subscription change (merchant, unsubscribe link, Postmark) goes through the one SubscriptionService.
         { provide: SubscriptionService, useValue: new SubscriptionService() },
         { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },

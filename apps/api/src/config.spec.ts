@@ -52,6 +52,7 @@ describe('loadApiConfig', () => {
       authRateLimits: DEFAULT_AUTH_RATE_LIMITS,
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
+      webhookAllowPrivateAddresses: false,
     });
   });
 

@@ -17,6 +17,8 @@ import {
   platformEnvironment,
   platformProductionIssues,
   platformSettings,
+  webhookEnvironment,
+  webhookProductionIssues,
   weakSecret,
 } from '@boomerang/validation';
 import { DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimitSettings, type RateLimitName } from '@boomerang/accounts';
@@ -56,6 +58,8 @@ export interface ApiConfig {
   credentialsKey: string;
   /** Where the platforms' APIs are: the real ones unless tests point them at fakes on loopback. */
   platformEndpoints: PlatformEndpoints;
+  /** Outgoing webhook endpoints may point at private, loopback or link-local addresses (tests; never production). */
+  webhookAllowPrivateAddresses: boolean;
 }
 
 const RATE_LIMIT_NAMES = Object.keys(DEFAULT_AUTH_RATE_LIMITS) as RateLimitName[];
@@ -115,6 +119,7 @@ const apiEnv = z.object({
   POSTMARK_TIMEOUT_SECONDS: optional(envTimeoutSeconds),
   AUTH_RATE_LIMITS: optional(rateLimitOverrides),
   ...platformEnvironment,
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhookEnvironment.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -152,7 +157,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     if (basicPassword) check('POSTMARK_WEBHOOK_PASSWORD', basicPassword);
     // Links in every email point here; localhost would reach no customer.
     if (raw('PUBLIC_URL') === undefined) issues.push({ variable: 'PUBLIC_URL', message: 'is required when NODE_ENV=production (links in emails)' });
-    issues.push(...platformProductionIssues(env));
+    issues.push(...platformProductionIssues(env), ...webhookProductionIssues(env));
   }
   // From the raw value too, so a bad variable elsewhere does not hide a missing token.
   const requested = raw('EMAIL_TRANSPORT');
@@ -186,6 +191,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     email: emailConfig(transport, e),
     authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...e.AUTH_RATE_LIMITS },
     ...platformSettings(e),
+    webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
   };
 }
 

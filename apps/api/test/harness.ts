@@ -14,6 +14,8 @@ import type { ConnectionPorts } from '../src/connections/connections.providers.j
 import { createRetentionWorker, type RetentionWorkerParts, type RetentionWorkers } from '../../worker/src/retention-worker.js';
 import { createIntakeProjector } from '../../worker/src/intake-projector.js';
 import type { InboxProjector, ProjectorPolicy } from '@boomerang/intake';
+import { WebhookWaker } from '@boomerang/integrations';
+import { webhookSettings, type WebhookSettings } from '@boomerang/validation';
 
 export const ADMIN_KEY = 'test-admin-key';
 
@@ -54,6 +56,8 @@ export interface StackOptions {
   apiDatabaseUrl?: (url: string) => Promise<string>;
   /** Replaces the api's webhook inbox or platform clients (see connections.providers.ts). */
   ports?: ConnectionPorts;
+  /** Outgoing webhooks' timing (receivers on loopback are always allowed here). */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -67,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ADMIN_API_KEY: ADMIN_KEY,
     API_PORT: '0',
     DISPATCH_SWEEP_MS: '500',
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...options.env,
   };
   // Bundled from source in the test run, so a forbidden import in workflow code fails here.
@@ -76,6 +81,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const orm = await openOrm(db.url);
   const config = loadApiConfig(envVars);
+  const webhooks: WebhookSettings = {
+    ...webhookSettings({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: true, WEBHOOK_TIMEOUT_SECONDS: 5, WEBHOOK_RETRY_MAX_SECONDS: 2, WEBHOOK_IDLE_POLL_SECONDS: 5, WEBHOOK_SWEEP_SECONDS: 2 }),
+    ...options.webhooks,
+  };
   const worker = options.worker === false ? null : await createRetentionWorker({
     connection: env.nativeConnection,
     orm,
@@ -87,6 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       postmark: options.postmark ?? null,
       credentialsKey: config.credentialsKey,
       platformEndpoints: config.platformEndpoints,
+      webhooks,
     },
     workflowBundle,
     sync: options.sync,
@@ -106,6 +116,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           logger: { warn() {} },
         });
   projector?.start();
+  // Outgoing webhooks' waker, through the proxy like the projector.
+  const webhookWaker = new WebhookWaker({ orm, listenUrl: db.url, lifecycle: projectorLifecycle.webhookDeliveries(), policy: webhooks });
+  webhookWaker.start();
   const app = await createApiApp(config, { logger: false, ports: options.ports });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -124,6 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (process.env.RECORD_HISTORIES) await recordHistories(env, process.env.RECORD_HISTORIES);
       await temporalProxy.up();
       await app.close();
+      await webhookWaker.stop();
       await projector?.stop();
       await projectorLifecycle.close();
       worker?.shutdown();

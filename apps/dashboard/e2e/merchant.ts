@@ -46,3 +46,41 @@ export async function reloadUntil(page: Page, probe: () => Promise<boolean>, tim
     return false;
   }, timeoutMs, 1_000);
 }
+
+export interface NewMerchant {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * Signs a new merchant up (the verification link read from the development outbox) and adds a store; returns the
+ * store's id and its webhook secret (shown once, on "Store added").
+ */
+export async function signUpWithStore(
+  page: Page,
+  urls: { apiUrl: string; dashboardUrl: string },
+  merchant: NewMerchant,
+  store: { name: string; domain: string; currency: string; timezone: string },
+): Promise<{ storeId: string; webhookSecret: string }> {
+  await page.goto(`${urls.dashboardUrl}/sign-up`);
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Name', { exact: true }).fill(merchant.name);
+  await page.getByLabel('Email', { exact: true }).fill(merchant.email);
+  await page.getByLabel('Password', { exact: true }).fill(merchant.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await page.goto(await linkFromOutbox(urls.apiUrl, merchant.email, '/verify?token='));
+  await page.waitForURL(/\/stores\/new$/);
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Store name').fill(store.name);
+  await page.getByLabel('Domain').fill(store.domain);
+  await page.getByLabel('Currency').selectOption(store.currency);
+  await page.getByLabel('Time zone').selectOption(store.timezone);
+  await page.getByRole('button', { name: 'Add store' }).click();
+  await page.getByRole('heading', { level: 1, name: /Store added/ }).waitFor();
+  const webhookSecret = (await page.getByTestId('webhook-secret').innerText()).trim();
+  await page.getByRole('link', { name: 'Continue to store settings' }).click();
+  await page.waitForURL(/\/stores\/[0-9a-f-]{36}\/settings$/);
+  return { storeId: /\/stores\/([0-9a-f-]{36})/.exec(page.url())![1]!, webhookSecret };
+}

@@ -30,7 +30,16 @@ describe('loadWorkerConfig', () => {
       tuning: { maxCachedWorkflows: undefined, providerIndexDelayMs: undefined },
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
+      webhooks: { allowPrivateAddresses: false, timeoutMs: 10_000, disableAfterMs: 86_400_000, maxRetryIntervalMs: 600_000, idlePollMs: 60_000, sweepMs: 60_000 },
+      alerts: { from: 'Boomerang <no-reply@boomerang.localhost>', dashboardUrl: 'http://localhost:5173' },
     });
+  });
+
+  it('reads the outgoing webhook variables, and refuses private receivers in production', () => {
+    const config = loadWorkerConfig({ DATABASE_URL, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', WEBHOOK_DISABLE_AFTER_SECONDS: '3', WEBHOOK_RETRY_MAX_SECONDS: '1' });
+    expect(config.webhooks).toMatchObject({ allowPrivateAddresses: true, disableAfterMs: 3_000, maxRetryIntervalMs: 1_000 });
+    expect(Object.keys(issuesOf({ DATABASE_URL, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'yes' }))).toEqual(['WEBHOOK_ALLOW_PRIVATE_ADDRESSES']);
+    expect(Object.keys(issuesOf({ ...PRODUCTION, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }))).toContain('WEBHOOK_ALLOW_PRIVATE_ADDRESSES');
   });
 
   it('reads the platform variables the api reads, and refuses in production what the api refuses', () => {

@@ -13,6 +13,10 @@ import {
   platformProductionIssues,
   platformSettings,
   weakSecret,
+  webhookEnvironment,
+  webhookProductionIssues,
+  webhookSettings,
+  type WebhookSettings,
 } from '@boomerang/validation';
 import { z } from 'zod';
 import type { RetentionWorkerSettings } from './retention-worker.js';
@@ -24,6 +28,8 @@ import type { RetentionWorkerSettings } from './retention-worker.js';
 export interface WorkerConfig extends RetentionWorkerSettings {
   databaseUrl: string;
   temporalAddress: string;
+  webhooks: WebhookSettings;
+  alerts: { from: string; dashboardUrl: string };
 }
 
 export { ConfigError };
@@ -58,6 +64,10 @@ const workerEnv = z.object({
   POSTMARK_INDEX_DELAY_SECONDS: optional(envIntIn(1, 3_600)),
   // Store connections: the worker opens stored credentials to call the platforms (historical sync, light webhooks).
   ...platformEnvironment,
+  // Outgoing webhooks: what the worker delivers, and where a disabled endpoint's alert comes from and links to.
+  ...webhookEnvironment,
+  EMAIL_FROM: optional(z.string().max(320, 'must be at most 320 characters').regex(/@/, 'must be an address, e.g. Boomerang <hello@example.com>')),
+  DASHBOARD_URL: optional(envHttpUrl),
 });
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -68,7 +78,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     if (why) issues.push({ variable: 'UNSUBSCRIBE_SECRET', message: why });
     // Links in every email point here; localhost would reach no customer.
     if (raw('PUBLIC_URL') === undefined) issues.push({ variable: 'PUBLIC_URL', message: 'is required when NODE_ENV=production (links in emails)' });
-    issues.push(...platformProductionIssues(env));
+    issues.push(...platformProductionIssues(env), ...webhookProductionIssues(env));
   }
   if (issues.length > 0 || !e) throw new ConfigError('worker', issues);
 
@@ -92,6 +102,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       providerIndexDelayMs: e.POSTMARK_INDEX_DELAY_SECONDS === undefined ? undefined : e.POSTMARK_INDEX_DELAY_SECONDS * 1000,
     },
     ...platformSettings(e),
+    webhooks: webhookSettings(e),
+    alerts: { from: e.EMAIL_FROM ?? 'Boomerang <no-reply@boomerang.localhost>', dashboardUrl: e.DASHBOARD_URL ?? 'http://localhost:5173' },
   };
 }
 

@@ -7,6 +7,7 @@ import type { PlatformSettings } from '@boomerang/validation';
 import { RetentionDispatcher, RetentionIntakeService, RulesService } from '@boomerang/retention';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import { SegmentScheduler, type SegmentSchedulerPolicy } from '@boomerang/segments';
+import { OutgoingEvents } from '@boomerang/integrations';
 
 export interface IntakeProjectorParts {
   orm: MikroORM;
@@ -34,6 +35,7 @@ export const INTAKE_HOT_TABLES = [
   'segment_check',
   'segment_membership',
   'segment_membership_event',
+  'webhook_delivery',
 ] as const;
 
 /**
@@ -50,6 +52,8 @@ export function createIntakeProjector(parts: IntakeProjectorParts): InboxProject
       platformClient: parts.platformClient ?? connectionClients(parts),
       // Shopify's privacy webhooks: erasure (its retention workflows through the lifecycle) and data requests.
       privacy: new PrivacyRequestHandler(new ErasureService(parts.lifecycle), new DataRequestService()),
+      // Outgoing webhooks: each applied order write queues its events for the store's endpoints, in the round's transaction.
+      orderEvents: new OutgoingEvents(),
     }),
     signals: new RetentionDispatcher(parts.orm, parts.lifecycle, logger),
     listenUrl: parts.databaseUrl,

@@ -1,15 +1,16 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings } from '@boomerang/email';
+import { OutboxTransport, PostmarkTransport, TemplateCompiler, type EmailTransport, type PostmarkSettings, type SystemMailer } from '@boomerang/email';
 import { PreparedStatements, type MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
-import { RETENTION_TASK_QUEUE, RULES_TASK_QUEUE, STORE_SYNC_TASK_QUEUE } from '@boomerang/workflows';
+import { INTEGRATIONS_TASK_QUEUE, RETENTION_TASK_QUEUE, RULES_TASK_QUEUE, STORE_SYNC_TASK_QUEUE } from '@boomerang/workflows';
 import { UnsubscribeTokens } from '@boomerang/engagement';
 import { createRetentionActivities, createRetentionBackfill, createRuleSyncActivities, createTestSendActivities } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
-import { createSyncActivities, type SyncIntakePort, type SyncSourcePort } from '@boomerang/stores';
+import { createSyncActivities, CredentialsCipher, type SyncIntakePort, type SyncSourcePort } from '@boomerang/stores';
+import { createWebhookActivities, EmailWebhookAlerts, WebhookSender } from '@boomerang/integrations';
 import { workerConnections } from './store-connections.js';
-import type { PlatformSettings } from '@boomerang/validation';
+import { webhookSettings, type PlatformSettings, type WebhookSettings } from '@boomerang/validation';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +22,10 @@ export interface RetentionWorkerSettings extends PlatformSettings {
   postmark: PostmarkSettings | null;
   /** Optional tuning; the defaults below are the measured ones (tests shrink the cache to force evictions). */
   tuning?: RetentionWorkerTuning;
+  /** Outgoing webhooks (default: a day's retries, private receivers refused). */
+  webhooks?: WebhookSettings;
+  /** Where a disabled endpoint's alert comes from and links to. */
+  alerts?: { from: string; dashboardUrl: string };
 }
 
 export interface RetentionWorkerTuning {
@@ -33,6 +38,10 @@ export interface RetentionWorkerTuning {
 /** The compiled workflow entry of @boomerang/workflows, resolved the way Node resolves the package. */
 export function compiledWorkflowsPath(): string {
   return require.resolve('@boomerang/workflows').replace(/index\.js$/, 'workflows.js');
+}
+
+function isSystemMailer(transport: EmailTransport): transport is EmailTransport & SystemMailer {
+  return typeof (transport as Partial<SystemMailer>).sendSystem === 'function';
 }
 
 export function transportFor(settings: RetentionWorkerSettings): EmailTransport {
@@ -58,7 +67,7 @@ function connectionSyncSources(orm: MikroORM, settings: RetentionWorkerSettings)
   return (storeId) => connections.platformClientFor(orm.em.fork(), storeId);
 }
 
-/** The worker process's pollers: customers' retention workflows, rule-wide operations, and historical syncs. */
+/** The worker process's pollers: customers' retention workflows, rule-wide operations, historical syncs and outgoing webhooks. */
 export interface RetentionWorkers {
   run(): Promise<void>;
   shutdown(): void;
@@ -104,6 +113,22 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
       ...createRuleSyncActivities({ orm: parts.orm, lifecycle: parts.lifecycle }),
     },
   });
+  const webhooks = parts.settings.webhooks ?? webhookSettings({});
+  const sender = new WebhookSender({ allowPrivateAddresses: webhooks.allowPrivateAddresses, timeoutMs: webhooks.timeoutMs });
+  const alerts = parts.settings.alerts ?? { from: 'Boomerang <no-reply@boomerang.localhost>', dashboardUrl: 'http://localhost:5173' };
+  const integrations = await Worker.create({
+    ...common,
+    taskQueue: INTEGRATIONS_TASK_QUEUE,
+    maxCachedWorkflows: 100,
+    activities: createWebhookActivities({
+      orm: parts.orm,
+      sealer: CredentialsCipher.fromBase64(parts.settings.credentialsKey),
+      sender,
+      disableAfterMs: webhooks.disableAfterMs,
+      // Both transports send system email (the outbox stores it, Postmark sends it on the transactional stream).
+      alerts: isSystemMailer(sendDeps.transport) ? new EmailWebhookAlerts(sendDeps.transport, alerts.from, alerts.dashboardUrl) : undefined,
+    }),
+  });
   const sync = await Worker.create({
     ...common,
     taskQueue: STORE_SYNC_TASK_QUEUE,
@@ -119,8 +144,9 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
   return {
     async run() {
       try {
-        await Promise.all([customers.run(), rules.run(), sync.run()]);
+        await Promise.all([customers.run(), rules.run(), sync.run(), integrations.run()]);
       } finally {
+        sender.close();
         await statements.close();
       }
     },
@@ -128,6 +154,7 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
       customers.shutdown();
       rules.shutdown();
       sync.shutdown();
+      integrations.shutdown();
     },
   };
 }

@@ -1,5 +1,5 @@
-import { normalizeEmail, type NormalizedEvent, type NormalizedLineItem, type NormalizedOrder, type Platform, type PrivacyTopic } from '@boomerang/domain';
-import type { EntityManager, OrderLineRecord } from '@boomerang/persistence';
+import { normalizeEmail, type NormalizedEvent, type NormalizedLineItem, type NormalizedOrder, type OrderStatus, type Platform, type PrivacyTopic } from '@boomerang/domain';
+import type { Customer, EntityManager, Order, OrderLineRecord } from '@boomerang/persistence';
 import { RetentionRoundCache, type RetentionIntakeService } from '@boomerang/retention';
 import { platformAdapters, ProductCatalogRepository, type PlatformAdapter, type PlatformClient } from '@boomerang/stores';
 import type { ClaimedEvent } from './inbox.repository.js';
@@ -124,11 +124,21 @@ export interface PrivacyRequestPort {
   handle(em: EntityManager, storeId: string, request: { topic: PrivacyTopic; customerEmail: string | null }): Promise<Record<string, unknown>>;
 }
 
+/**
+ * Where an applied order write raises its outgoing events (libs/integrations implements it, the worker wires it):
+ * rows written in the projection's transaction, so an event exists exactly when its order write does.
+ */
+export interface OrderEventsPort {
+  onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null): Promise<void>;
+}
+
 export interface EventProjectionDeps {
   retention: RetentionIntakeService;
   platformClient: PlatformClientPort;
   /** Without it privacy requests are only kept in the inbox, as received. */
   privacy?: PrivacyRequestPort;
+  /** Outgoing webhooks; without it orders raise none. */
+  orderEvents?: OrderEventsPort;
   adapters?: Readonly<Record<Platform, PlatformAdapter>>;
 }
 
@@ -211,6 +221,7 @@ export class EventProjection {
         placedAt: projected.order.placedAt,
       });
       signals = await this.deps.retention.onOrder(em, projected.order, customer, projected.previousStatus, round.rules);
+      await this.deps.orderEvents?.onOrder(em, projected.order, customer, projected.previousStatus);
     }
     return {
       result: {

@@ -23,6 +23,7 @@ import {
 } from '@boomerang/workflows';
 import { HistoricalSyncLifecycle, type StartHistoricalSync } from './historical-sync.lifecycle.js';
 import { retentionWorkflowId } from './retention-ids.js';
+import { WebhookDeliveryLifecycle } from './webhook-delivery.lifecycle.js';
 
 export interface TemporalSettings {
   address: string;
@@ -81,6 +82,11 @@ export class RetentionLifecycle {
   static lazy(settings: TemporalSettings): RetentionLifecycle {
     const connection = Connection.lazy({ address: settings.address, channelArgs: { 'grpc.max_reconnect_backoff_ms': 5_000 } });
     return new RetentionLifecycle(new Client({ connection, namespace: settings.namespace }), connection, settings.callTimeoutMs);
+  }
+
+  /** Outgoing webhooks' intents, on the same connection. */
+  webhookDeliveries(): WebhookDeliveryLifecycle {
+    return new WebhookDeliveryLifecycle(this.client);
   }
 
   /** For tests and the worker process, which already hold a client. */

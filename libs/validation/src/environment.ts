@@ -173,3 +173,54 @@ export function platformSettings(e: { CREDENTIALS_KEY?: string; SHOPIFY_API_ORIG
     },
   };
 }
+
+/**
+ * Outgoing webhooks (issue 13, point 6), shared by the api (which refuses private IP literals when an endpoint is
+ * saved) and the worker (which delivers): receivers on private, loopback or link-local addresses are refused unless
+ * WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true (tests, a receiver on this machine; never in production).
+ */
+export const webhookEnvironment = {
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: envOptional(envBoolean),
+  WEBHOOK_TIMEOUT_SECONDS: envOptional(envIntIn(1, 120)),
+  WEBHOOK_DISABLE_AFTER_SECONDS: envOptional(envIntIn(1, 30 * 86_400)),
+  WEBHOOK_RETRY_MAX_SECONDS: envOptional(envIntIn(1, 86_400)),
+  WEBHOOK_IDLE_POLL_SECONDS: envOptional(envIntIn(1, 3_600)),
+  WEBHOOK_SWEEP_SECONDS: envOptional(envIntIn(1, 3_600)),
+};
+
+export interface WebhookSettings {
+  allowPrivateAddresses: boolean;
+  timeoutMs: number;
+  /** A receiver failing this long is disabled (a day). */
+  disableAfterMs: number;
+  /** The longest wait between attempts (backoff doubles from 1 s). */
+  maxRetryIntervalMs: number;
+  /** An endpoint workflow's look without a wake-up. */
+  idlePollMs: number;
+  /** The worker's sweep of endpoints with deliveries owed. */
+  sweepMs: number;
+}
+
+export function webhookProductionIssues(env: NodeJS.ProcessEnv): ConfigIssue[] {
+  return env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true'
+    ? [{ variable: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', message: 'must not be true when NODE_ENV=production (webhooks could reach internal services)' }]
+    : [];
+}
+
+export function webhookSettings(e: {
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES?: boolean;
+  WEBHOOK_TIMEOUT_SECONDS?: number;
+  WEBHOOK_DISABLE_AFTER_SECONDS?: number;
+  WEBHOOK_RETRY_MAX_SECONDS?: number;
+  WEBHOOK_IDLE_POLL_SECONDS?: number;
+  WEBHOOK_SWEEP_SECONDS?: number;
+}): WebhookSettings {
+  return {
+    allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
+    timeoutMs: (e.WEBHOOK_TIMEOUT_SECONDS ?? 10) * 1_000,
+    disableAfterMs: (e.WEBHOOK_DISABLE_AFTER_SECONDS ?? 86_400) * 1_000,
+    maxRetryIntervalMs: (e.WEBHOOK_RETRY_MAX_SECONDS ?? 600) * 1_000,
+    idlePollMs: (e.WEBHOOK_IDLE_POLL_SECONDS ?? 60) * 1_000,
+    sweepMs: (e.WEBHOOK_SWEEP_SECONDS ?? 60) * 1_000,
+  };
+}

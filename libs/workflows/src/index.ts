@@ -3,3 +3,4 @@ export * from './retention.contracts.js';
 export * from './rule-sync.contracts.js';
 export * from './search-attributes.js';
 export * from './historical-sync.contracts.js';
+export * from './webhook.contracts.js';

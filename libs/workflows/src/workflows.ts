@@ -3,3 +3,4 @@ export { retentionWorkflow } from './retention.workflow.js';
 export { ruleSyncWorkflow } from './rule-sync.workflow.js';
 export { testSendWorkflow } from './test-send.workflow.js';
 export { historicalSyncWorkflow } from './historical-sync.workflow.js';
+export { webhookEndpointWorkflow } from './webhook-endpoint.workflow.js';

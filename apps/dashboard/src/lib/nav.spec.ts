@@ -18,6 +18,7 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/customers')?.label).toBe('Customers');
     expect(currentNavItem(items, '/stores/s1/customers/c1/privacy')?.label).toBe('Customers');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
+    expect(currentNavItem(items, '/stores/s1/webhooks/w1')?.label).toBe('Webhooks');
   });
 
   it('marks nothing outside the store', () => {

@@ -16,6 +16,7 @@ export function storeNav(storeId: string): NavItem[] {
     { label: 'Logs', href: `${base}/workflows/logs` },
     { label: 'Segments', href: `${base}/segments` },
     { label: 'Connection', href: `${base}/connection` },
+    { label: 'Webhooks', href: `${base}/webhooks` },
     { label: 'Settings', href: `${base}/settings` },
   ];
 }
@@ -25,6 +26,7 @@ export function addNewItems(storeId: string): NavItem[] {
   return [
     { label: 'Workflow', href: `/stores/${encodeURIComponent(storeId)}/workflows/new` },
     { label: 'Segment', href: `/stores/${encodeURIComponent(storeId)}/segments/new` },
+    { label: 'Webhook', href: `/stores/${encodeURIComponent(storeId)}/webhooks/new` },
   ];
 }
 

@@ -27,6 +27,7 @@ import { SyncRunSchema } from './sync-run.entity.js';
 import { ProfileLinkSchema } from './profile-link.entity.js';
 import { PrivacyRequestSchema } from './privacy-request.entity.js';
 import { SegmentCheckSchema, SegmentMembershipEventSchema, SegmentMembershipSchema, SegmentSchema } from './segment.entity.js';
+import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhook.entity.js';
 
 export * from './account.entity.js';
 export * from './conversion.entity.js';
@@ -57,6 +58,7 @@ export * from './sync-run.entity.js';
 export * from './profile-link.entity.js';
 export * from './privacy-request.entity.js';
 export * from './segment.entity.js';
+export * from './webhook.entity.js';
 
 export const ENTITIES = [
   StoreSchema,
@@ -93,4 +95,7 @@ export const ENTITIES = [
   SegmentMembershipSchema,
   SegmentMembershipEventSchema,
   SegmentCheckSchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
 ];

@@ -7,9 +7,18 @@ export interface CapturedWebhook {
   rawBody: Buffer;
 }
 
-/** A loopback address that answers 200 to every webhook and keeps it, for specs of registration and delivery. */
+/**
+ * A loopback address that answers 200 to every webhook and keeps it, for specs of registration and delivery. A spec
+ * can make it fail: `failNext` requests (or every one while `status` is not 2xx) get that status and are not kept.
+ */
 export class WebhookReceiver {
   readonly received: CapturedWebhook[] = [];
+  /** Requests seen, kept or refused. */
+  hits = 0;
+  /** The answer to every request (a failure is not kept). */
+  status = 200;
+  /** This many next requests are answered 500 (and not kept) whatever `status` says. */
+  failNext = 0;
   private server?: Server;
 
   /** Starts on a free port; returns the delivery address (`path` appended). */
@@ -18,9 +27,16 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        this.hits++;
+        const status = this.failNext > 0 ? 500 : this.status;
+        this.failNext = Math.max(0, this.failNext - 1);
+        if (status >= 300) {
+          res.writeHead(status, { 'content-type': 'text/plain' }).end('receiver is down');
+          return;
+        }
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
         this.received.push({ headers, rawBody: Buffer.concat(chunks) });
-        res.writeHead(200).end();
+        res.writeHead(status).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

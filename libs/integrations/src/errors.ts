@@ -1,0 +1,7 @@
+import { DomainError } from '@boomerang/domain';
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}

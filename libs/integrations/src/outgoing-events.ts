@@ -1,0 +1,52 @@
+import type { OrderStatus } from '@boomerang/domain';
+import type { Customer, EntityManager, Order } from '@boomerang/persistence';
+import { orderEventTypes, type WebhookEventType } from './webhook-events.js';
+import { WebhookRepository } from './webhook.repository.js';
+
+/** An order as outgoing webhooks carry it: money in minor units of its currency, platform ids as strings. */
+export function orderEventData(order: Order, customer: Pick<Customer, 'id' | 'email' | 'firstName' | 'lastName'> | null, previousStatus: OrderStatus | null) {
+  return {
+    order: {
+      id: order.id,
+      externalId: order.externalId,
+      number: order.number ?? null,
+      status: order.status,
+      previousStatus,
+      currency: order.currency,
+      totalMinor: order.totalCents,
+      subtotalMinor: order.subtotalMinor ?? null,
+      discountMinor: order.discountMinor ?? null,
+      shippingMinor: order.shippingMinor ?? null,
+      taxMinor: order.taxMinor ?? null,
+      channel: order.channel ?? null,
+      placedAt: order.placedAt,
+      updatedAt: order.sourceUpdatedAt,
+      lines: order.lines,
+      billingAddress: order.billingAddress ?? null,
+      shippingAddress: order.shippingAddress ?? null,
+      trackingNumbers: order.trackingNumbers ?? null,
+      adminUrl: order.adminUrl ?? null,
+    },
+    customer: customer ? { id: customer.id, email: customer.email, firstName: customer.firstName ?? null, lastName: customer.lastName ?? null } : null,
+  };
+}
+
+/**
+ * Raises outgoing webhook events inside the caller's transaction: rows of `webhook_delivery` for each subscribed
+ * endpoint, which commit (or roll back) with what caused them. The worker is woken by the commit's notification.
+ */
+export class OutgoingEvents {
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** An applied order write (intake's projection): created or updated, and each state it newly reached. */
+  async onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null): Promise<void> {
+    const data = orderEventData(order, customer, previousStatus);
+    const types = orderEventTypes(previousStatus, order.status as OrderStatus);
+    await new WebhookRepository(em).publish(order.storeId, types.map((type) => ({ type, subjectId: order.id, data })), this.clock());
+  }
+
+  /** Any other event (a subscription change, a message sent, a conversion). */
+  async publish(em: EntityManager, storeId: string, type: WebhookEventType, subjectId: string | null, data: Record<string, unknown>): Promise<void> {
+    await new WebhookRepository(em).publish(storeId, [{ type, subjectId, data }], this.clock());
+  }
+}
