@@ -31,6 +31,8 @@ describe('outgoing webhooks on the whole stack', () => {
 
   beforeAll(async () => {
     receiverUrl = await receiver.start('/hooks');
+    // Any 2xx is a delivery, not only 200.
+    receiver.status = 204;
     stack = await startStack({ webhooks: { disableAfterMs: DISABLE_AFTER_MS, maxRetryIntervalMs: 1_000 } });
     store = await createReadyStore(stack, 'Hooked Beans');
   }, 120_000);
@@ -157,6 +159,27 @@ describe('outgoing webhooks on the whole stack', () => {
     expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null, failingSince: null });
     await eventually(async () => receiver.received.length >= 2, 30_000);
     expect(events(receiver).map((r) => r.orderId)).toEqual(['hook-5', 'hook-6']);
+  });
+
+  it('raises customer.unsubscribed and customer.subscribed wherever the subscription changes (here: the merchant on the card)', async () => {
+    const second = new WebhookReceiver();
+    const url = await second.start('/crm');
+    try {
+      const created = await merchant('POST', '/webhook-endpoints', { url, eventTypes: ['customer.subscribed', 'customer.unsubscribed'] });
+      const [customer] = await sql<{ id: string; email: string }>(`select id, email from customer where store_id = ? order by created_at limit 1`, [store.id]);
+      expect((await merchant('POST', `/customers/${customer!.id}/subscription`, { subscribed: false, reason: 'asked by phone' })).status).toBe(200);
+      expect((await merchant('POST', `/customers/${customer!.id}/subscription`, { subscribed: false })).status).toBe(200);
+      expect((await merchant('POST', `/customers/${customer!.id}/subscription`, { subscribed: true })).status).toBe(200);
+      await eventually(async () => second.received.length >= 2, 30_000);
+      const got = second.received.map((r) => JSON.parse(r.rawBody.toString()) as { type: string; data: { customer: { email: string }; source: string; reason: string | null } });
+      // The second unsubscribe changed nothing, so it raised nothing.
+      expect(got.map((e) => e.type)).toEqual(['customer.unsubscribed', 'customer.subscribed']);
+      expect(got[0]!.data).toMatchObject({ customer: { email: customer!.email }, source: 'merchant', reason: 'asked by phone' });
+      new Webhook(created.body.secret).verify(second.received[0]!.rawBody.toString(), second.received[0]!.headers as Record<string, string>);
+      expect((await merchant('DELETE', `/webhook-endpoints/${created.body.endpoint.id}`)).status).toBe(204);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('stops delivering to a deleted endpoint', async () => {

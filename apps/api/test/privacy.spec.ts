@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { retentionWorkflowId } from '@boomerang/temporal-client';
-import { FakeShopify, findPersonalData, shopifyJson, TcpProxy } from '@boomerang/testing';
+import { WEBHOOK_EVENT_TYPES } from '@boomerang/integrations';
+import { FakeShopify, findPersonalData, shopifyJson, TcpProxy, WebhookReceiver } from '@boomerang/testing';
 import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 
 /**
@@ -79,8 +80,13 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
     let annSession: string;
     const merchant = (method: string, path: string, body?: unknown) => api(stack, method, `/api/v1/stores/${store.id}${path}`, body, store.apiKey);
 
+    const hooks = new WebhookReceiver();
+    afterAll(() => hooks.stop());
+
     beforeAll(async () => {
       store = await createReadyStore(stack, 'Privacy Beans');
+      // An endpoint for every event: what it is sent about her must go with her too.
+      expect((await merchant('POST', '/webhook-endpoints', { url: await hooks.start('/all'), eventTypes: [...WEBHOOK_EVENT_TYPES] })).status).toBe(201);
       const rule = await merchant('POST', '/rules', {
         name: 'Coffee refill', status: 'active', skus: ['COFFEE-1KG'], window: 'PT2S', senderName: 'Bean There', senderEmail: 'hello@beanthere.example',
         subject: 'Running low, {{customer.firstName}}?', bodyHtml: '<p>Hi {{customer.firstName}} {{customer.lastName}}, time for another bag?</p>',
@@ -217,6 +223,12 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
     it('erases her: no column of any table holds her data, her workflows are gone from Temporal, the statistics keep their counts', async () => {
       const needles = [ANN.email, ANN.firstName, ANN.lastName, ANN.phone, ANN.street];
       expect((await findPersonalData(stack.orm.em.fork(), needles)).length).toBeGreaterThan(5);
+      // Her events went out to the store's endpoint: orders, the message sent, the conversion, the unsubscribe.
+      const expected = ['conversion.recorded', 'customer.unsubscribed', 'message.sent', 'order.created', 'order.fulfilled', 'order.paid'];
+      const typesAboutHer = () => [...new Set(hooks.received.filter((r) => r.rawBody.includes(ANN.email)).map((r) => (JSON.parse(r.rawBody.toString()) as { type: string }).type))].sort();
+      await eventually(async () => JSON.stringify(typesAboutHer()) === JSON.stringify(expected), 30_000).catch(() => undefined);
+      expect(typesAboutHer()).toEqual(expected);
+      expect((await sql(`select 1 from webhook_delivery where payload::text like ?`, [`%${ANN.email}%`])).length).toBeGreaterThan(0);
       const workflowId = retentionWorkflowId(store.id, ruleId, ANN.email);
       expect(await workflowExists(workflowId)).toBe(true);
       const before = await merchant('GET', '/stats');

@@ -20,6 +20,7 @@ import { Migration20261126151000_PrivacyTools } from './Migration20261126151000_
 import { Migration20261126152000_Segments } from './Migration20261126152000_Segments.js';
 import { Migration20261126160000_SegmentCriteria } from './Migration20261126160000_SegmentCriteria.js';
 import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170000_OutgoingWebhooks.js';
+import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126152000_Segments', class: Migration20261126152000_Segments },
   { name: 'Migration20261126160000_SegmentCriteria', class: Migration20261126160000_SegmentCriteria },
   { name: 'Migration20261126170000_OutgoingWebhooks', class: Migration20261126170000_OutgoingWebhooks },
+  { name: 'Migration20261126171000_WebhookEventTriggers', class: Migration20261126171000_WebhookEventTriggers },
 ];
