@@ -56,6 +56,8 @@ export interface ApiConfig {
   credentialsKey: string;
   /** Where the platforms' APIs are: the real ones unless tests point them at fakes on loopback. */
   platformEndpoints: PlatformEndpoints;
+  /** Google Maps Embed API key: with it the order detail embeds a map of the shipping address, without it links to OpenStreetMap. */
+  googleMapsEmbedKey: string | null;
 }
 
 const RATE_LIMIT_NAMES = Object.keys(DEFAULT_AUTH_RATE_LIMITS) as RateLimitName[];
@@ -114,6 +116,7 @@ const apiEnv = z.object({
   POSTMARK_TRANSACTIONAL_STREAM: optional(envPostmarkStream),
   POSTMARK_TIMEOUT_SECONDS: optional(envTimeoutSeconds),
   AUTH_RATE_LIMITS: optional(rateLimitOverrides),
+  GOOGLE_MAPS_EMBED_KEY: optional(z.string().max(200, 'must be at most 200 characters').regex(/^[\w-]+$/, 'must be an API key (letters, digits, - and _)')),
   ...platformEnvironment,
 });
 
@@ -185,6 +188,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     email: emailConfig(transport, e),
     authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...e.AUTH_RATE_LIMITS },
+    googleMapsEmbedKey: e.GOOGLE_MAPS_EMBED_KEY ?? null,
     ...platformSettings(e),
   };
 }
