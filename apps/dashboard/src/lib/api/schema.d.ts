@@ -1670,6 +1670,8 @@ export type components = {
         /** @description Orders in the generic webhook format, oldest first */
         OrderImport: {
             id: string | number;
+            number?: string | null;
+            adminUrl?: string | null;
             /** @enum {string} */
             status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
             currency: string;
@@ -1685,6 +1687,10 @@ export type components = {
                 name?: string | null;
                 quantity: number;
                 price: number | string;
+                productUrl?: string | null;
+                imageUrl?: string | null;
+                category?: string | null;
+                manufacturer?: string | null;
             }[];
             totals: {
                 subtotal?: number | string;
@@ -1693,6 +1699,33 @@ export type components = {
                 discount?: number | string;
                 total: number | string;
             };
+            billingAddress?: {
+                name?: string | null;
+                company?: string | null;
+                line1?: string | null;
+                line2?: string | null;
+                city?: string | null;
+                region?: string | null;
+                postalCode?: string | null;
+                country?: string | null;
+                phone?: string | null;
+            } | null;
+            shippingAddress?: {
+                name?: string | null;
+                company?: string | null;
+                line1?: string | null;
+                line2?: string | null;
+                city?: string | null;
+                region?: string | null;
+                postalCode?: string | null;
+                country?: string | null;
+                phone?: string | null;
+            } | null;
+            trackingNumbers?: {
+                number: string;
+                carrier?: string | null;
+                url?: string | null;
+            }[];
             createdAt: string;
             updatedAt?: string;
             channel?: string | null;
@@ -3051,6 +3084,8 @@ export interface operations {
             content: {
                 "application/json": {
                     id: string | number;
+                    number?: string | null;
+                    adminUrl?: string | null;
                     /** @enum {string} */
                     status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
                     currency: string;
@@ -3066,6 +3101,10 @@ export interface operations {
                         name?: string | null;
                         quantity: number;
                         price: number | string;
+                        productUrl?: string | null;
+                        imageUrl?: string | null;
+                        category?: string | null;
+                        manufacturer?: string | null;
                     }[];
                     totals: {
                         subtotal?: number | string;
@@ -3074,6 +3113,33 @@ export interface operations {
                         discount?: number | string;
                         total: number | string;
                     };
+                    billingAddress?: {
+                        name?: string | null;
+                        company?: string | null;
+                        line1?: string | null;
+                        line2?: string | null;
+                        city?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        country?: string | null;
+                        phone?: string | null;
+                    } | null;
+                    shippingAddress?: {
+                        name?: string | null;
+                        company?: string | null;
+                        line1?: string | null;
+                        line2?: string | null;
+                        city?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        country?: string | null;
+                        phone?: string | null;
+                    } | null;
+                    trackingNumbers?: {
+                        number: string;
+                        carrier?: string | null;
+                        url?: string | null;
+                    }[];
                     createdAt: string;
                     updatedAt?: string;
                     channel?: string | null;
