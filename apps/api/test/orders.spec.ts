@@ -1,4 +1,4 @@
-import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
+import { api, COFFEE_REFILL_RULE, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 import { ownByNewAccount } from './fuzz/tenant.js';
 
 interface Store {
@@ -47,16 +47,7 @@ describe('orders: list, detail and timeline (whole stack)', () => {
     a = await createReadyStore(stack, 'Alpha Coffee');
     b = await createReadyStore(stack, 'Bravo Tea');
     bOwner = await ownByNewAccount(stack, b.id, 'Bravo');
-    const rule = await api(stack, 'POST', `/api/v1/stores/${a.id}/rules`, {
-      name: 'Coffee refill',
-      status: 'active',
-      skus: ['COFFEE-1KG'],
-      window: 'PT2S',
-      senderName: 'Alpha',
-      senderEmail: 'hello@alpha.example',
-      subject: 'Running low, {{customer.firstName}}?',
-      bodyHtml: '<p>Hi {{customer.firstName}}</p>',
-    }, a.apiKey);
+    const rule = await api(stack, 'POST', `/api/v1/stores/${a.id}/rules`, COFFEE_REFILL_RULE, a.apiKey);
     expect(rule.status).toBe(201);
     ids.ruleId = rule.body.id;
     ids.joe = (await buy(a, { id: 'a-2', number: '#1002', customer: { email: 'joe@alpha.example', firstName: 'Joe' }, createdAt: '2026-01-05T09:00:00Z', lineItems: [{ sku: 'TEA', quantity: 1, price: 5 }], totals: { total: 5 } })).customerId;

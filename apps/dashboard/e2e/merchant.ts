@@ -46,3 +46,34 @@ export async function reloadUntil(page: Page, probe: () => Promise<boolean>, tim
     return false;
   }, timeoutMs, 1_000);
 }
+
+/** Signs a new merchant up through the dashboard, verifies the address and adds a store; answers the store's id and webhook secret. */
+export async function signUpWithStore(
+  page: Page,
+  urls: { apiUrl: string; dashboardUrl: string },
+  merchant: { name: string; email: string; password: string },
+  store: { name: string; timeZone: string },
+): Promise<{ storeId: string; webhookSecret: string }> {
+  const go = async (url: string) => {
+    await page.goto(url);
+    await page.waitForLoadState('networkidle');
+  };
+  await go(`${urls.dashboardUrl}/sign-up`);
+  await page.getByLabel('Name', { exact: true }).fill(merchant.name);
+  await page.getByLabel('Email', { exact: true }).fill(merchant.email);
+  await page.getByLabel('Password', { exact: true }).fill(merchant.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await go(await linkFromOutbox(urls.apiUrl, merchant.email, '/verify?token='));
+  await page.waitForURL(/\/stores\/new$/);
+  await page.getByLabel('Store name').fill(store.name);
+  await page.getByLabel('Domain').fill('https://beanthere.example');
+  await page.getByLabel('Currency').selectOption('USD');
+  await page.getByLabel('Time zone').selectOption(store.timeZone);
+  await page.getByRole('button', { name: 'Add store' }).click();
+  await page.getByRole('heading', { level: 1, name: /Store added/ }).waitFor();
+  const webhookSecret = (await page.getByTestId('webhook-secret').innerText()).trim();
+  await page.getByRole('link', { name: 'Continue to store settings' }).click();
+  await page.waitForURL(/\/stores\/[0-9a-f-]{36}\/settings$/);
+  return { storeId: /\/stores\/([0-9a-f-]{36})/.exec(page.url())![1]!, webhookSecret };
+}
