@@ -124,6 +124,9 @@ describe('orders: list, detail and timeline (whole stack)', () => {
       { sku: 'COFFEE-1KG', name: 'House blend 1kg', description: 'Alpha Roastery · Coffee', imageUrl: 'https://cdn.alpha.example/blend.png', productUrl: 'https://alpha.example/blend', quantity: 2, unitPriceMinor: 1850, lineTotalMinor: 3700 },
       { sku: 'MUG', name: 'Mug', description: null, imageUrl: null, productUrl: null, quantity: 1, unitPriceMinor: 800, lineTotalMinor: 800 },
     ]);
+    // A platform's line with a link that is not http(s) (no schema of ours checked it) is shown without the link.
+    await stack.orm.em.fork().execute(`update order_line set product_url = 'javascript:alert(1)' where order_id = ? and sku = 'MUG'`, [ids.order]);
+    expect((await get(`/orders/${ids.order}`)).body.items[1].productUrl).toBeNull();
   });
 
   it('tells the order\'s life: received, a status change by a later update, the retention cycle it armed and the email it sent', async () => {

@@ -3,3 +3,4 @@ export * from './order-queries.js';
 export * from './order-timeline.repository.js';
 export * from './orders.repository.js';
 export * from './orders.service.js';
+export * from './web-url.js';

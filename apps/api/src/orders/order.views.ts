@@ -1,5 +1,5 @@
 import { ORDER_STATUSES } from '@boomerang/domain';
-import { ORDER_TIMELINE_KINDS, orderMap, type OrderDetail, type OrderPage, type OrderTimelineRow } from '@boomerang/orders';
+import { ORDER_TIMELINE_KINDS, orderMap, webUrl, type OrderDetail, type OrderPage, type OrderTimelineRow } from '@boomerang/orders';
 import { z } from 'zod';
 
 // Response schemas of the order routes, and the functions that build each answer typed by them (z.output), so the
@@ -53,7 +53,7 @@ export const orderDetailSchema = z
     channel: nullableText,
     placedAt: z.date(),
     updatedAt: z.date().meta({ description: 'The platform\'s last update of the order' }),
-    adminUrl: nullableText.meta({ description: 'The order in the platform\'s admin' }),
+    adminUrl: nullableText.meta({ description: 'The order in the platform\'s admin (URLs other than http(s) are left out, here and below)' }),
     customer: z.object({
       id: z.uuid(),
       email: z.string(),
@@ -148,7 +148,7 @@ export function orderDetailView({ order: o, items }: OrderDetail, mapsKey: strin
     channel: o.channel,
     placedAt: o.placedAt,
     updatedAt: o.updatedAt,
-    adminUrl: o.adminUrl,
+    adminUrl: webUrl(o.adminUrl),
     customer: {
       id: c.id,
       email: c.email,
@@ -167,8 +167,8 @@ export function orderDetailView({ order: o, items }: OrderDetail, mapsKey: strin
       sku: i.sku,
       name: i.name,
       description: [i.manufacturer, i.category].filter(Boolean).join(' · ') || null,
-      imageUrl: i.imageUrl,
-      productUrl: i.productUrl,
+      imageUrl: webUrl(i.imageUrl),
+      productUrl: webUrl(i.productUrl),
       quantity: i.quantity,
       unitPriceMinor: i.priceMinor,
       lineTotalMinor: i.priceMinor * i.quantity,
@@ -181,7 +181,7 @@ export function orderDetailView({ order: o, items }: OrderDetail, mapsKey: strin
       taxMinor: o.taxMinor,
       totalMinor: o.totalMinor,
     },
-    trackingNumbers: o.trackingNumbers.map((t) => ({ carrier: t.carrier, number: t.number, url: t.url })),
+    trackingNumbers: o.trackingNumbers.map((t) => ({ carrier: t.carrier, number: t.number, url: webUrl(t.url) })),
   };
 }
 

@@ -1947,7 +1947,7 @@ export type components = {
              * @description The platform's last update of the order
              */
             updatedAt: string;
-            /** @description The order in the platform's admin */
+            /** @description The order in the platform's admin (URLs other than http(s) are left out, here and below) */
             adminUrl: string | null;
             customer: {
                 /** Format: uuid */
