@@ -132,6 +132,13 @@ describe('a merchant finds an order and reads its detail', () => {
       expect(timeline).toContain('Order received (completed)');
       await shot(page, 'detail');
     });
+    await step('the customer\'s orders', async () => {
+      await page.getByTestId('customer-orders').click();
+      await page.waitForURL(/customer=[0-9a-f-]{36}/);
+      expect(await page.getByTestId('order-count').innerText()).toContain('1 order of Jane Doe');
+      await page.getByRole('link', { name: '#1001' }).click();
+      await heading('Order #1001').waitFor();
+    });
     await step('back to the customer card', async () => {
       await page.getByTestId('customer-link').click();
       await heading('Jane Doe').waitFor();
