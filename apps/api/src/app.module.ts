@@ -11,6 +11,8 @@ import { AccountController } from './accounts/account.controller.js';
 import { AuthController } from './accounts/auth.controller.js';
 import { DevOutboxController } from './accounts/dev-outbox.controller.js';
 import { CustomersController } from './customers/customers.controller.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { OrdersService } from '@boomerang/orders';
 import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
@@ -116,7 +118,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
+        IntakeDeadLettersController, CustomersController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -167,6 +169,7 @@ export class AppModule {
         // Every subscription change (merchant, unsubscribe link, Postmark) goes through the one SubscriptionService.
         { provide: SubscriptionService, useValue: new SubscriptionService() },
         { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },
+        { provide: OrdersService, useValue: new OrdersService() },
         { provide: EmailEventsService, useFactory: (s: SubscriptionService) => new EmailEventsService(undefined, s), inject: [SubscriptionService] },
         {
           provide: CustomerPreferencesService,

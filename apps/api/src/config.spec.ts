@@ -53,7 +53,13 @@ describe('loadApiConfig', () => {
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
       webhookAllowPrivateAddresses: false,
+      googleMapsEmbedKey: null,
     });
+  });
+
+  it('reads the Google Maps Embed key and names a malformed one', () => {
+    expect(loadApiConfig({ DATABASE_URL, GOOGLE_MAPS_EMBED_KEY: 'AIza-test_key' }).googleMapsEmbedKey).toBe('AIza-test_key');
+    expect(issuesOf({ DATABASE_URL, GOOGLE_MAPS_EMBED_KEY: 'a key&x=1' })).toHaveProperty('GOOGLE_MAPS_EMBED_KEY');
   });
 
   it('reads the platform variables: the credentials key and where the platforms\' APIs are', () => {

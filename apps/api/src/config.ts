@@ -60,6 +60,8 @@ export interface ApiConfig {
   platformEndpoints: PlatformEndpoints;
   /** Outgoing webhook endpoints may point at private, loopback or link-local addresses (tests; never production). */
   webhookAllowPrivateAddresses: boolean;
+  /** Google Maps Embed API key: with it the order detail embeds a map of the shipping address, without it links to OpenStreetMap. */
+  googleMapsEmbedKey: string | null;
 }
 
 const RATE_LIMIT_NAMES = Object.keys(DEFAULT_AUTH_RATE_LIMITS) as RateLimitName[];
@@ -118,6 +120,7 @@ const apiEnv = z.object({
   POSTMARK_TRANSACTIONAL_STREAM: optional(envPostmarkStream),
   POSTMARK_TIMEOUT_SECONDS: optional(envTimeoutSeconds),
   AUTH_RATE_LIMITS: optional(rateLimitOverrides),
+  GOOGLE_MAPS_EMBED_KEY: optional(z.string().max(200, 'must be at most 200 characters').regex(/^[\w-]+$/, 'must be an API key (letters, digits, - and _)')),
   ...platformEnvironment,
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhookEnvironment.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
 });
@@ -190,6 +193,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     email: emailConfig(transport, e),
     authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...e.AUTH_RATE_LIMITS },
+    googleMapsEmbedKey: e.GOOGLE_MAPS_EMBED_KEY ?? null,
     ...platformSettings(e),
     webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
   };

@@ -1,5 +1,5 @@
 import { UnsubscribeTokens } from '@boomerang/engagement';
-import { api, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
+import { api, COFFEE_REFILL_RULE, createReadyStore, eventually, order, postAndProject, startStack, type Stack } from './harness.js';
 import { ownByNewAccount } from './fuzz/tenant.js';
 
 const POSTMARK_SECRET = 'customers-postmark-secret';
@@ -211,16 +211,7 @@ describe('customers: list, card, timeline and subscription control (whole stack)
   });
 
   it('sends no marketing email to an unsubscribed customer, while a subscribed one gets it; both show on the timeline', async () => {
-    const rule = await post('/rules', {
-      name: 'Coffee refill',
-      status: 'active',
-      skus: ['COFFEE-1KG'],
-      window: 'PT2S',
-      senderName: 'Alpha',
-      senderEmail: 'hello@alpha.example',
-      subject: 'Running low, {{customer.firstName}}?',
-      bodyHtml: '<p>Hi {{customer.firstName}}</p>',
-    });
+    const rule = await post('/rules', COFFEE_REFILL_RULE);
     expect(rule.status).toBe(201);
     // Kim exists before she buys anything (a pending order is no purchase), and the merchant unsubscribes her.
     ids.kim = (await buy(a, 'k-0', 'kim@alpha.example', new Date().toISOString(), { status: 'pending' })).customerId;

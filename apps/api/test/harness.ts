@@ -242,6 +242,18 @@ export const CAN_SPAM = {
   country: 'US',
 };
 
+/** An active rule on the harness order's SKU that falls due two seconds after the purchase. */
+export const COFFEE_REFILL_RULE = {
+  name: 'Coffee refill',
+  status: 'active',
+  skus: ['COFFEE-1KG'],
+  window: 'PT2S',
+  senderName: 'Alpha',
+  senderEmail: 'hello@alpha.example',
+  subject: 'Running low, {{customer.firstName}}?',
+  bodyHtml: '<p>Hi {{customer.firstName}}</p>',
+};
+
 /** A store with its CAN-SPAM details complete, ready to activate rules. */
 export async function createReadyStore(stack: Stack, name: string, settings: Record<string, unknown> = {}) {
   const created = await api(stack, 'POST', '/api/v1/stores', { name });

@@ -279,5 +279,20 @@ describe('the API contract (OpenAPI document) against the running api', () => {
       const res = await api(stack, 'GET', `/api/v1/stores/${shop.id}/customers?${p.name}=${encodeURIComponent(String(bad))}`);
       expect({ name: p.name, status: res.status, fields: fieldsOf(res.body) }).toEqual({ name: p.name, status: 400, fields: [p.name] });
     }
+
+    // The order routes, on the order that converted (its timeline: placed, received, the cycle it armed, its conversion).
+    const orders = await api(stack, 'GET', `/api/v1/stores/${shop.id}/orders`);
+    expectDocumented('get', '/api/v1/stores/{storeId}/orders', orders);
+    const converted = `/api/v1/stores/${shop.id}/orders/${orders.body.items.find((o: { number: string }) => o.number === 'log-2').id}`;
+    expectDocumented('get', '/api/v1/stores/{storeId}/orders/{orderId}', await api(stack, 'GET', converted));
+    const orderTimeline = await api(stack, 'GET', `${converted}/timeline`);
+    expect(orderTimeline.body.items.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['placed', 'received', 'retention_armed', 'conversion']));
+    expectDocumented('get', '/api/v1/stores/{storeId}/orders/{orderId}/timeline', orderTimeline);
+    for (const p of operation('get', '/api/v1/stores/{storeId}/orders').parameters!.filter((p) => p.in === 'query')) {
+      const bad = breaking(p.schema);
+      if (bad === undefined) continue;
+      const res = await api(stack, 'GET', `/api/v1/stores/${shop.id}/orders?${p.name}=${encodeURIComponent(String(bad))}`);
+      expect({ name: p.name, status: res.status, fields: fieldsOf(res.body) }).toEqual({ name: p.name, status: 400, fields: [p.name] });
+    }
   }, 60_000);
 });

@@ -49,3 +49,22 @@ export function screenshotter(suite: string) {
   };
   return Object.assign(shot, { dir });
 }
+
+/** A named step of a browser spec: on failure, a screenshot beside the suite's and an error with the page, the browser's errors and the stack's logs. */
+export function stepper(page: () => Page, dir: string, errors: string[], logs: () => string) {
+  return async (what: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      await page().screenshot({ path: join(dir, `failed-${what.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+      throw new Error(`${what} (at ${page().url()}): ${(err as Error).message}\nbrowser errors:\n${errors.join('\n')}\n${logs()}`);
+    }
+  };
+}
+
+/** Chromium with one desktop page watched for browser errors (recorded into `errors`). */
+export async function openWatchedBrowser(errors: string[]): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchChromium();
+  const context = await newDesktopContext(browser);
+  return { browser, context, page: await newWatchedPage(context, errors) };
+}

@@ -61,7 +61,7 @@ export async function signUpWithStore(
   page: Page,
   urls: { apiUrl: string; dashboardUrl: string },
   merchant: NewMerchant,
-  store: { name: string; domain: string; currency: string; timezone: string },
+  store: { name: string; timezone: string; domain?: string; currency?: string },
 ): Promise<{ storeId: string; webhookSecret: string }> {
   await page.goto(`${urls.dashboardUrl}/sign-up`);
   await page.waitForLoadState('networkidle');
@@ -74,8 +74,8 @@ export async function signUpWithStore(
   await page.waitForURL(/\/stores\/new$/);
   await page.waitForLoadState('networkidle');
   await page.getByLabel('Store name').fill(store.name);
-  await page.getByLabel('Domain').fill(store.domain);
-  await page.getByLabel('Currency').selectOption(store.currency);
+  await page.getByLabel('Domain').fill(store.domain ?? 'https://beanthere.example');
+  await page.getByLabel('Currency').selectOption(store.currency ?? 'USD');
   await page.getByLabel('Time zone').selectOption(store.timezone);
   await page.getByRole('button', { name: 'Add store' }).click();
   await page.getByRole('heading', { level: 1, name: /Store added/ }).waitFor();

@@ -17,6 +17,7 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/segments/g1')?.label).toBe('Segments');
     expect(currentNavItem(items, '/stores/s1/customers')?.label).toBe('Customers');
     expect(currentNavItem(items, '/stores/s1/customers/c1/privacy')?.label).toBe('Customers');
+    expect(currentNavItem(items, '/stores/s1/orders/o1')?.label).toBe('Orders');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
     expect(currentNavItem(items, '/stores/s1/webhooks/w1')?.label).toBe('Webhooks');
   });

@@ -12,6 +12,7 @@ export function storeNav(storeId: string): NavItem[] {
   return [
     { label: 'Dashboard', href: base, exact: true },
     { label: 'Customers', href: `${base}/customers` },
+    { label: 'Orders', href: `${base}/orders` },
     { label: 'Workflows', href: `${base}/workflows` },
     { label: 'Logs', href: `${base}/workflows/logs` },
     { label: 'Segments', href: `${base}/segments` },

@@ -18,6 +18,11 @@ export const InboxEventSchema = defineEntity({
     // The projector's claim walks pending events in arrival order: without this it walks every projected one first.
     { name: 'inbox_event_pending_seq_index', properties: ['seq'], where: `"state" = 'pending'` },
     { name: 'inbox_event_parked_index', properties: ['storeId', 'parkedAt'], where: `"state" = 'parked'` },
+    // An order's timeline: the events projected into it (the projector records the order id in `result`).
+    {
+      name: 'inbox_event_order_index',
+      expression: `create index "inbox_event_order_index" on "inbox_event" ("store_id", (("result" ->> 'orderId')), "seq") where "state" = 'projected'`,
+    },
   ],
   properties: {
     id: p.uuid().primary(),

@@ -13,6 +13,8 @@ export const MessageSchema = defineEntity({
     { properties: ['storeId', 'status', 'sentAt', 'id'] },
     // Smart sending ("any marketing email to this customer lately?"), read on every send.
     { properties: ['customerId', 'sentAt'] },
+    // An order's timeline: the messages its purchase armed.
+    { name: 'message_armed_order_index', properties: ['storeId', 'armedOrderId'], where: '"armed_order_id" is not null' },
     // The skipped log, newest first, and its cursor.
     { name: 'message_skipped_log_index', properties: ['storeId', 'createdAt', 'id'], where: `"status" in ('skipped', 'failed')` },
     // The overview's counts in one index-only pass over a store's (or a rule's) messages.

@@ -2,6 +2,10 @@ import type { NormalizedAddress, TrackingNumber } from '@boomerang/domain';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /** Addresses and tracking numbers are stored as the normalized model has them (JSON). */
+/** What the orders list's search matches by prefix: the order number without its `#`, and the platform id (both lower-cased). */
+export const ORDER_NUMBER_KEY = `ltrim(lower("number"), '#')`;
+export const ORDER_EXTERNAL_ID_KEY = `lower("external_id")`;
+
 export type OrderAddressRecord = NormalizedAddress;
 export type TrackingNumberRecord = TrackingNumber;
 
@@ -17,7 +21,19 @@ export const OrderSchema = defineEntity({
   name: 'Order',
   tableName: 'store_order',
   uniques: [{ properties: ['storeId', 'externalId'] }],
-  indexes: [{ properties: ['customerId', 'placedAt'] }],
+  indexes: [
+    { properties: ['customerId', 'placedAt'] },
+    // The orders list, newest first, and its keyset cursor.
+    { name: 'store_order_store_placed_index', properties: ['storeId', 'placedAt', 'id'] },
+    {
+      name: 'store_order_number_prefix_index',
+      expression: `create index "store_order_number_prefix_index" on "store_order" ("store_id", (${ORDER_NUMBER_KEY}) text_pattern_ops)`,
+    },
+    {
+      name: 'store_order_external_id_prefix_index',
+      expression: `create index "store_order_external_id_prefix_index" on "store_order" ("store_id", (${ORDER_EXTERNAL_ID_KEY}) text_pattern_ops)`,
+    },
+  ],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),

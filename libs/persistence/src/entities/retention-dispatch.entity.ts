@@ -16,6 +16,8 @@ export const RetentionDispatchSchema = defineEntity({
     { name: 'retention_dispatch_owed_target_index', properties: ['storeId', 'ruleId', 'customerId', 'id'], where: '"dispatched_at" is null and "dead_at" is null' },
     // A customer's timeline: the cycles armed and revoked.
     { properties: ['customerId', 'createdAt'] },
+    // An order's timeline: the cycles it armed, restarted or revoked.
+    { name: 'retention_dispatch_order_index', properties: ['storeId', 'orderId'] },
   ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),

@@ -21,6 +21,7 @@ import { Migration20261126152000_Segments } from './Migration20261126152000_Segm
 import { Migration20261126160000_SegmentCriteria } from './Migration20261126160000_SegmentCriteria.js';
 import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170000_OutgoingWebhooks.js';
 import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
+import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126160000_SegmentCriteria', class: Migration20261126160000_SegmentCriteria },
   { name: 'Migration20261126170000_OutgoingWebhooks', class: Migration20261126170000_OutgoingWebhooks },
   { name: 'Migration20261126171000_WebhookEventTriggers', class: Migration20261126171000_WebhookEventTriggers },
+  { name: 'Migration20261126180000_OrderViews', class: Migration20261126180000_OrderViews },
 ];

@@ -864,6 +864,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Orders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Orders_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/orders/{orderId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Orders_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/customers/{customerId}/profile-link": {
         parameters: {
             query?: never;
@@ -1718,6 +1766,8 @@ export type components = {
         /** @description Orders in the generic webhook format, oldest first */
         OrderImport: {
             id: string | number;
+            number?: string | null;
+            adminUrl?: string | null;
             /** @enum {string} */
             status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
             currency: string;
@@ -1733,6 +1783,10 @@ export type components = {
                 name?: string | null;
                 quantity: number;
                 price: number | string;
+                productUrl?: string | null;
+                imageUrl?: string | null;
+                category?: string | null;
+                manufacturer?: string | null;
             }[];
             totals: {
                 subtotal?: number | string;
@@ -1741,6 +1795,33 @@ export type components = {
                 discount?: number | string;
                 total: number | string;
             };
+            billingAddress?: {
+                name?: string | null;
+                company?: string | null;
+                line1?: string | null;
+                line2?: string | null;
+                city?: string | null;
+                region?: string | null;
+                postalCode?: string | null;
+                country?: string | null;
+                phone?: string | null;
+            } | null;
+            shippingAddress?: {
+                name?: string | null;
+                company?: string | null;
+                line1?: string | null;
+                line2?: string | null;
+                city?: string | null;
+                region?: string | null;
+                postalCode?: string | null;
+                country?: string | null;
+                phone?: string | null;
+            } | null;
+            trackingNumbers?: {
+                number: string;
+                carrier?: string | null;
+                url?: string | null;
+            }[];
             createdAt: string;
             updatedAt?: string;
             channel?: string | null;
@@ -1903,6 +1984,147 @@ export type components = {
             subscribed: boolean;
             /** @description False when the customer was already in that state (nothing recorded) */
             changed: boolean;
+        };
+        OrderListItem: {
+            /** Format: uuid */
+            id: string;
+            /** @description The number the merchant sees (`#1001`); the platform id when it has none */
+            number: string;
+            externalId: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
+            /** Format: date-time */
+            placedAt: string;
+            /** @description The order total, in minor units of `currency` (cents) */
+            totalMinor: number;
+            currency: string;
+            /** @description Units ordered (the sum of the lines' quantities) */
+            items: number;
+            customer: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                firstName: string | null;
+                lastName: string | null;
+            };
+        };
+        OrderPage: {
+            items: components["schemas"]["OrderListItem"][];
+            /** @description Orders matching the search and filters */
+            total: number;
+            /** @description Pass as `cursor` (same sort) for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        OrderAddress: {
+            name: string | null;
+            company: string | null;
+            line1: string | null;
+            line2: string | null;
+            city: string | null;
+            region: string | null;
+            postalCode: string | null;
+            /** @description ISO 3166-1 alpha-2 when the platform gives it */
+            country: string | null;
+            phone: string | null;
+        };
+        OrderDetail: {
+            /** Format: uuid */
+            id: string;
+            externalId: string;
+            /** @description The number the merchant sees; the platform id when it has none */
+            number: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
+            channel: string | null;
+            /** Format: date-time */
+            placedAt: string;
+            /**
+             * Format: date-time
+             * @description The platform's last update of the order
+             */
+            updatedAt: string;
+            /** @description The order in the platform's admin (URLs other than http(s) are left out, here and below) */
+            adminUrl: string | null;
+            customer: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+                firstName: string | null;
+                lastName: string | null;
+                company: string | null;
+                /** @description True when the orders came without a platform account */
+                guest: boolean;
+                /** @description All of the customer's orders in the store, any status */
+                orderCount: number;
+                optedIn: boolean;
+                subscribed: boolean;
+            };
+            billingAddress: components["schemas"]["OrderAddress"] | null;
+            shippingAddress: components["schemas"]["OrderAddress"] | null;
+            /** @description The shipping address (else the billing one) on a map; both null without an address */
+            map: {
+                /** @description A Google Maps Embed URL for an iframe (only when the api has GOOGLE_MAPS_EMBED_KEY) */
+                embedUrl: string | null;
+                /** @description The address on OpenStreetMap (without a key) */
+                linkUrl: string | null;
+            };
+            items: {
+                sku: string | null;
+                name: string;
+                /** @description Manufacturer and category as the platform names them, when known */
+                description: string | null;
+                imageUrl: string | null;
+                productUrl: string | null;
+                quantity: number;
+                /** @description The unit price, in minor units of `currency` (cents) */
+                unitPriceMinor: number;
+                /** @description Unit price times quantity, in minor units of `currency` (cents) */
+                lineTotalMinor: number;
+            }[];
+            summary: {
+                currency: string;
+                /** @description Items before discounts, in minor units of `currency` (cents) */
+                subtotalMinor: number;
+                /** @description Discounts, in minor units of `currency` (cents) */
+                discountMinor: number;
+                /** @description Shipping, in minor units of `currency` (cents) */
+                shippingMinor: number;
+                /** @description Tax, in minor units of `currency` (cents) */
+                taxMinor: number;
+                /** @description The order total, in minor units of `currency` (cents) */
+                totalMinor: number;
+            };
+            trackingNumbers: {
+                carrier: string | null;
+                number: string;
+                url: string | null;
+            }[];
+        };
+        OrderTimelineEntry: {
+            /** @enum {string} */
+            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion";
+            /** Format: date-time */
+            at: string;
+            /** @description The entry as a sentence */
+            summary: string;
+            /** @description The order's status after an intake event */
+            status: string | null;
+            previousStatus: string | null;
+            inboxEventId: string | null;
+            ruleId: string | null;
+            ruleName: string | null;
+            messageId: string | null;
+            subject: string | null;
+            /** @description A skip's or failure's reason code; the platform topic of an intake event */
+            reason: string | null;
+            /** @description When an armed cycle (or a message) falls due */
+            dueAt: string | null;
+            revenueMinor: number | null;
+            currency: string | null;
+        };
+        OrderTimeline: {
+            /** @description Oldest first */
+            items: components["schemas"]["OrderTimelineEntry"][];
         };
         ProfileLinkSent: {
             /** @description The address on file the link was emailed to */
@@ -3008,6 +3230,8 @@ export interface operations {
             content: {
                 "application/json": {
                     id: string | number;
+                    number?: string | null;
+                    adminUrl?: string | null;
                     /** @enum {string} */
                     status: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
                     currency: string;
@@ -3023,6 +3247,10 @@ export interface operations {
                         name?: string | null;
                         quantity: number;
                         price: number | string;
+                        productUrl?: string | null;
+                        imageUrl?: string | null;
+                        category?: string | null;
+                        manufacturer?: string | null;
                     }[];
                     totals: {
                         subtotal?: number | string;
@@ -3031,6 +3259,33 @@ export interface operations {
                         discount?: number | string;
                         total: number | string;
                     };
+                    billingAddress?: {
+                        name?: string | null;
+                        company?: string | null;
+                        line1?: string | null;
+                        line2?: string | null;
+                        city?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        country?: string | null;
+                        phone?: string | null;
+                    } | null;
+                    shippingAddress?: {
+                        name?: string | null;
+                        company?: string | null;
+                        line1?: string | null;
+                        line2?: string | null;
+                        city?: string | null;
+                        region?: string | null;
+                        postalCode?: string | null;
+                        country?: string | null;
+                        phone?: string | null;
+                    } | null;
+                    trackingNumbers?: {
+                        number: string;
+                        carrier?: string | null;
+                        url?: string | null;
+                    }[];
                     createdAt: string;
                     updatedAt?: string;
                     channel?: string | null;
@@ -5769,6 +6024,151 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Orders_list: {
+        parameters: {
+            query?: {
+                /** @description The start of the order number (with or without `#`) or platform id, or part of the customer's email or name */
+                q?: string;
+                status?: "pending" | "processing" | "completed" | "shipped" | "cancelled" | "refunded";
+                /** @description Placed at or after (ISO date or date-time) */
+                from?: string;
+                /** @description Placed before (ISO date or date-time) */
+                to?: string;
+                /** @description Only this customer's orders */
+                customer?: string;
+                sort?: "newest" | "oldest";
+                limit?: number;
+                /** @description `nextCursor` of the previous page, with the same sort */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Orders_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order: customer, addresses and map, items, summary and tracking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Orders_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event of the order's life, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderTimeline"];
                 };
             };
             /** @description Missing or wrong credentials */

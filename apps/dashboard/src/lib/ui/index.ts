@@ -7,6 +7,8 @@ export { default as Dialog } from './dialog.svelte';
 export { default as EmptyState } from './empty-state.svelte';
 export { default as FormField, type ControlProps } from './form-field.svelte';
 export { default as Money } from './money.svelte';
+export { default as OrderStatus } from './order-status.svelte';
+export { default as Pager } from './pager.svelte';
 export { default as SelectField } from './select-field.svelte';
 export { default as Spinner } from './spinner.svelte';
 export { default as Tabs, type TabItem } from './tabs.svelte';

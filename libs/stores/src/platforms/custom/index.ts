@@ -1,9 +1,9 @@
 // The custom cart (issue 12): our generic order webhook, signed with the store's secret in X-Boomerang-Signature,
 // and the REST import that takes the same orders in bulk.
 import { createHash } from 'node:crypto';
-import { DomainError, normalizeEmail, toMinorUnits, ValidationError, type NormalizedEvent, type NormalizedOrder } from '@boomerang/domain';
+import { DomainError, normalizeEmail, toMinorUnits, ValidationError, type NormalizedAddress, type NormalizedEvent, type NormalizedOrder } from '@boomerang/domain';
 import { assertSafeJson, parseOrThrow } from '@boomerang/validation';
-import { orderPayloadSchema, type OrderPayload } from '../../order-payload.js';
+import { orderPayloadSchema, type OrderPayload, type OrderPayloadAddress } from '../../order-payload.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../webhook-signature.js';
 import type { PlatformAdapter, ReceivedWebhook } from '../platform.port.js';
 
@@ -12,13 +12,22 @@ export const DELIVERY_HEADER = 'x-boomerang-delivery';
 export const CUSTOM_ORDER_TOPIC = 'order';
 const DELIVERY_ID = /^[\x21-\x7e]{1,255}$/;
 
+function genericAddress(a: OrderPayloadAddress | null | undefined): NormalizedAddress | null {
+  if (!a) return null;
+  const part = (v: string | null | undefined) => v || null;
+  return {
+    name: part(a.name), company: part(a.company), line1: part(a.line1), line2: part(a.line2), city: part(a.city),
+    region: part(a.region), postalCode: part(a.postalCode), country: part(a.country), phone: part(a.phone),
+  };
+}
+
 /** The generic order (already validated by orderPayloadSchema) in the normalized model. */
 export function normalizeGenericOrder(payload: OrderPayload): NormalizedOrder {
   const minor = (amount: string | undefined) => (amount === undefined ? 0 : toMinorUnits(amount, payload.currency));
   return {
     externalId: payload.id,
-    number: null,
-    adminUrl: null,
+    number: payload.number ?? null,
+    adminUrl: payload.adminUrl ?? null,
     channel: payload.channel ?? null,
     status: payload.status,
     currency: payload.currency,
@@ -41,8 +50,8 @@ export function normalizeGenericOrder(payload: OrderPayload): NormalizedOrder {
       optedIn: payload.customer.optedIn ?? null,
       note: null,
     },
-    billingAddress: null,
-    shippingAddress: null,
+    billingAddress: genericAddress(payload.billingAddress),
+    shippingAddress: genericAddress(payload.shippingAddress),
     lineItems: payload.lineItems.map((l) => ({
       externalId: null,
       sku: l.sku,
@@ -51,13 +60,13 @@ export function normalizeGenericOrder(payload: OrderPayload): NormalizedOrder {
       name: l.name ?? '',
       quantity: l.quantity,
       priceMinor: toMinorUnits(l.price, payload.currency),
-      productUrl: null,
-      imageUrl: null,
-      category: null,
+      productUrl: l.productUrl ?? null,
+      imageUrl: l.imageUrl ?? null,
+      category: l.category || null,
       tags: [],
-      manufacturer: null,
+      manufacturer: l.manufacturer || null,
     })),
-    trackingNumbers: [],
+    trackingNumbers: (payload.trackingNumbers ?? []).map((t) => ({ number: t.number, carrier: t.carrier || null, url: t.url ?? null })),
   };
 }
 
