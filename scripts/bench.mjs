@@ -12,8 +12,10 @@ import { dashboardFirstLoad, dashboardPhase } from './bench-dashboard.mjs';
 import { intakePhase, lagPhase } from './bench-intake.mjs';
 import { startSyncPlatform, syncPhase } from './bench-sync.mjs';
 import { segmentsPhase } from './bench-segments.mjs';
+import { webhooksPhase } from './bench-webhooks.mjs';
 
-// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes) and `segments` (a 200,000-customer store) run only when named.
+// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes), `segments` (a 200,000-customer store) and
+// `webhooks` (outgoing webhooks at 500 events/s) run only when named.
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,intake,sync,scale,email,dashboard').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
 const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
@@ -164,7 +166,8 @@ async function main() {
   await waitFor(temporalPort);
   // The historical sync reads a fake Shopify the api and the worker must know before they start.
   const syncPlatform = ['sync', 'intake'].some((p) => PHASES.includes(p)) ? await startSyncPlatform(ROOT) : null;
-  const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1', ...syncPlatform?.env };
+  // The webhooks phase's receiver is on loopback, which production refuses.
+  const env = { DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, API_PORT: String(apiPort), API_HOST: '127.0.0.1', WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', ...syncPlatform?.env };
   const worker = start('worker', 'node', ['apps/worker/dist/main.js'], env);
   const api = start('api', 'node', ['apps/api/dist/main.js'], env);
   await waitFor(apiPort);
@@ -272,6 +275,8 @@ async function main() {
   }
 
   if (PHASES.includes('segments')) await segmentsPhase({ base, adminHeaders, createStore, dbUrl, pg });
+
+  if (PHASES.includes('webhooks')) await webhooksPhase({ base, adminHeaders, createStore, dbUrl, pg });
 
   if (PHASES.includes('dashboard')) {
     await dashboardPhase({ base, adminHeaders, dbUrl, pg, apiPort });
