@@ -19,6 +19,7 @@ import { Migration20261126150000_CustomerOverview } from './Migration20261126150
 import { Migration20261126151000_PrivacyTools } from './Migration20261126151000_PrivacyTools.js';
 import { Migration20261126152000_Segments } from './Migration20261126152000_Segments.js';
 import { Migration20261126160000_SegmentCriteria } from './Migration20261126160000_SegmentCriteria.js';
+import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126151000_PrivacyTools', class: Migration20261126151000_PrivacyTools },
   { name: 'Migration20261126152000_Segments', class: Migration20261126152000_Segments },
   { name: 'Migration20261126160000_SegmentCriteria', class: Migration20261126160000_SegmentCriteria },
+  { name: 'Migration20261126170000_StoreDashboard', class: Migration20261126170000_StoreDashboard },
 ];
