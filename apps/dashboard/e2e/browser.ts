@@ -49,3 +49,15 @@ export function screenshotter(suite: string) {
   };
   return Object.assign(shot, { dir });
 }
+
+/** A named step: on failure, a screenshot beside the suite's and an error with the browser's errors and the stack's logs. */
+export function stepRunner(page: Page, dir: string, errors: string[], logs: () => string) {
+  return async (what: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      await page.screenshot({ path: `${dir}/failed-${what.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
+      throw new Error(`${what} (at ${page.url()}): ${(err as Error).message}\nbrowser errors:\n${errors.join('\n')}\n${logs()}`);
+    }
+  };
+}

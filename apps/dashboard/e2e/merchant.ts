@@ -46,3 +46,34 @@ export async function reloadUntil(page: Page, probe: () => Promise<boolean>, tim
     return false;
   }, timeoutMs, 1_000);
 }
+
+/**
+ * Signs a new merchant up in the dashboard, verifies the email from the development outbox and adds a store (USD,
+ * the time zone given); ends on the store's settings. Returns the store's id and its webhook secret.
+ */
+export async function signUpAndAddStore(
+  page: Page,
+  urls: { dashboardUrl: string; apiUrl: string },
+  merchant: { name: string; email: string; password: string },
+  store: { name: string; domain: string; timezone: string },
+): Promise<{ storeId: string; webhookSecret: string }> {
+  const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
+  await page.goto(`${urls.dashboardUrl}/sign-up`);
+  await page.getByLabel('Name', { exact: true }).fill(merchant.name);
+  await page.getByLabel('Email', { exact: true }).fill(merchant.email);
+  await page.getByLabel('Password', { exact: true }).fill(merchant.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await heading('Check your email').waitFor();
+  await page.goto(await linkFromOutbox(urls.apiUrl, merchant.email, '/verify?token='));
+  await page.waitForURL(/\/stores\/new$/);
+  await page.getByLabel('Store name').fill(store.name);
+  await page.getByLabel('Domain').fill(store.domain);
+  await page.getByLabel('Currency').selectOption('USD');
+  await page.getByLabel('Time zone').selectOption(store.timezone);
+  await page.getByRole('button', { name: 'Add store' }).click();
+  await heading(/Store added/).waitFor();
+  const webhookSecret = (await page.getByTestId('webhook-secret').innerText()).trim();
+  await page.getByRole('link', { name: 'Continue to store settings' }).click();
+  await page.waitForURL(/\/stores\/[0-9a-f-]{36}\/settings$/);
+  return { storeId: /\/stores\/([0-9a-f-]{36})/.exec(page.url())![1]!, webhookSecret };
+}

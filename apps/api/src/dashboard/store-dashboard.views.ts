@@ -47,7 +47,7 @@ export const storeDashboardSchema = z
       empty,
     }).meta({ description: 'The ten SKUs sold most in the last 90 days' }),
     analytics: z.object({
-      visits: z.null(),
+      visits: z.number().int().nullable().meta({ description: 'Visits this month as Google Analytics counts them; null while it is not connected' }),
       reason: z.literal('analytics_not_connected'),
     }).meta({ description: 'Visits, visitors, referrals and search terms need Google Analytics, not connected yet' }),
   })

@@ -2174,7 +2174,8 @@ export type components = {
             };
             /** @description Visits, visitors, referrals and search terms need Google Analytics, not connected yet */
             analytics: {
-                visits: null;
+                /** @description Visits this month as Google Analytics counts them; null while it is not connected */
+                visits: number | null;
                 /** @enum {string} */
                 reason: "analytics_not_connected";
             };
