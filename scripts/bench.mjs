@@ -12,8 +12,10 @@ import { dashboardFirstLoad, dashboardPhase } from './bench-dashboard.mjs';
 import { intakePhase, lagPhase } from './bench-intake.mjs';
 import { startSyncPlatform, syncPhase } from './bench-sync.mjs';
 import { segmentsPhase } from './bench-segments.mjs';
+import { storeDashboardPhase } from './bench-store-dashboard.mjs';
 
-// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes) and `segments` (a 200,000-customer store) run only when named.
+// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes), `segments` (a 200,000-customer store) and
+// `store-dashboard` (a 1,000,000-order store) run only when named.
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,intake,sync,scale,email,dashboard').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
 const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
@@ -272,6 +274,7 @@ async function main() {
   }
 
   if (PHASES.includes('segments')) await segmentsPhase({ base, adminHeaders, createStore, dbUrl, pg });
+  if (PHASES.includes('store-dashboard')) await storeDashboardPhase({ base, adminHeaders, createStore, dbUrl, pg });
 
   if (PHASES.includes('dashboard')) {
     await dashboardPhase({ base, adminHeaders, dbUrl, pg, apiPort });
