@@ -86,6 +86,9 @@ describe('store dashboard roll-ups (PostgreSQL triggers) and reads', () => {
     const revived = await expectExact(em);
     expect(revived.days).toEqual([['2026-11-10', 2, 4000], ['2026-11-12', 1, 700]]);
     expect(revived.skus).toEqual([['2026-11-10', 'A', 3, 3000], ['2026-11-10', 'B', 1, 500], ['2026-11-12', 'C', 1, 700]]);
+    // New lines (an edited order) move the SKU figures, and an order in another currency counts as the store's.
+    await em.execute(`update store_order set lines = ?, currency = 'EUR' where id = ?`, [JSON.stringify([line('D', 4, 250)]), b]);
+    expect((await expectExact(em)).skus).toEqual([['2026-11-10', 'A', 2, 2000], ['2026-11-10', 'B', 1, 500], ['2026-11-10', 'D', 4, 1000], ['2026-11-12', 'C', 1, 700]]);
     await em.execute(`delete from store_order where id = any(cast(? as uuid[]))`, [`{${a},${c}}`]);
     expect((await expectExact(em)).days).toEqual([['2026-11-10', 1, 1000]]);
     await em.execute(`delete from store_order where store_id = ?`, [store]);
