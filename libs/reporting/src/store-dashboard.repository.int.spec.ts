@@ -156,4 +156,20 @@ describe('store dashboard roll-ups (PostgreSQL triggers) and reads', () => {
     expect(d.connection).toEqual({ platform: null, status: 'disconnected', lastEventAt: null, workflowsActive: 0, appsActive: 0, empty: 'not_connected' });
     expect(d.topSellers).toEqual({ items: [], empty: 'no_sales_last_90_days' });
   });
+
+  it('takes the platform\'s product count and the connection, and counts active workflows only', async () => {
+    const em = orm.em.fork();
+    const connected = await seedRow(em, 'store');
+    await em.execute(
+      `insert into store_connection (store_id, platform, identifiers, registered_webhooks, status, last_event_at, updated_at, product_count)
+       values (?, 'shopify', '{}', '[]', 'connected', '2026-11-15T10:00:00Z', now(), 1200000)`,
+      [connected],
+    );
+    await seedRow(em, 'retention_rule', { store_id: connected, status: 'active' });
+    await seedRow(em, 'retention_rule', { store_id: connected, status: 'paused' });
+    await seedRow(em, 'retention_rule', { store_id: store, status: 'active' });
+    const d = await new StoreDashboardService(() => new Date('2026-11-15T14:00:00Z')).dashboard(em, { id: connected, timezone: 'UTC' });
+    expect(d.products).toEqual({ count: 1_200_000, source: 'platform', empty: null });
+    expect(d.connection).toEqual({ platform: 'shopify', status: 'connected', lastEventAt: new Date('2026-11-15T10:00:00Z'), workflowsActive: 1, appsActive: 0, empty: null });
+  });
 });
