@@ -13,9 +13,10 @@ import { intakePhase, lagPhase } from './bench-intake.mjs';
 import { startSyncPlatform, syncPhase } from './bench-sync.mjs';
 import { segmentsPhase } from './bench-segments.mjs';
 import { webhooksPhase } from './bench-webhooks.mjs';
+import { storeDashboardPhase } from './bench-store-dashboard.mjs';
 
-// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes), `segments` (a 200,000-customer store) and
-// `webhooks` (outgoing webhooks at 500 events/s) run only when named.
+// `lag` (acceptance → retention signal at a sustained 200/s for 5 minutes), `segments` (a 200,000-customer store),
+// `store-dashboard` (a 1,000,000-order store) and `webhooks` (outgoing webhooks at 500 events/s) run only when named.
 const PHASES = (process.env.BENCH_PHASES ?? 'webhook,intake,sync,scale,email,dashboard').split(',');
 const SCALE_CUSTOMERS = Number(process.env.BENCH_SCALE_CUSTOMERS ?? 100_000);
 const DUE_SENDS = Number(process.env.BENCH_DUE_SENDS ?? 10_000);
@@ -275,6 +276,7 @@ async function main() {
   }
 
   if (PHASES.includes('segments')) await segmentsPhase({ base, adminHeaders, createStore, dbUrl, pg });
+  if (PHASES.includes('store-dashboard')) await storeDashboardPhase({ base, adminHeaders, createStore, dbUrl, pg });
 
   if (PHASES.includes('webhooks')) await webhooksPhase({ base, adminHeaders, createStore, dbUrl, pg });
 

@@ -4,7 +4,7 @@ import { CustomersService, SubscriptionService } from '@boomerang/customers';
 import { TemplateCompiler } from '@boomerang/email';
 import { CustomerPreferencesService, EmailEventsService, TrackingTokens, UnsubscribeTokens } from '@boomerang/engagement';
 import { MikroORM, openOrm, PreparedStatements } from '@boomerang/persistence';
-import { MessageLogService } from '@boomerang/reporting';
+import { MessageLogService, StoreDashboardService } from '@boomerang/reporting';
 import pg from 'pg';
 import { createAccountMailer } from './accounts/account-mailer.js';
 import { AccountController } from './accounts/account.controller.js';
@@ -13,6 +13,7 @@ import { DevOutboxController } from './accounts/dev-outbox.controller.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from '@boomerang/orders';
+import { StoreDashboardController } from './dashboard/store-dashboard.controller.js';
 import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
@@ -119,6 +120,7 @@ export class AppModule {
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
         IntakeDeadLettersController, CustomersController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
+        StoreDashboardController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -155,6 +157,7 @@ export class AppModule {
         },
         // Pending rows name their workflow, with the id the Temporal client library gives it.
         { provide: MessageLogService, useValue: new MessageLogService({ workflowIdOf: retentionWorkflowId }) },
+        { provide: StoreDashboardService, useValue: new StoreDashboardService() },
         { provide: ProductCatalogService, useValue: new ProductCatalogService() },
         { provide: HistoricalSyncService, useFactory: (l: RetentionLifecycle) => new HistoricalSyncService(l), inject: [RetentionLifecycle] },
         { provide: StoreLogoService, useValue: new StoreLogoService(config.publicUrl) },

@@ -20,6 +20,8 @@ export const CustomerSchema = defineEntity({
     { name: 'customer_store_last_order_index', expression: `create index "customer_store_last_order_index" on "customer" ("store_id", (${CUSTOMER_LAST_ORDER_KEY}), "id")` },
     { name: 'customer_store_total_spent_index', properties: ['storeId', 'totalSpentMinor', 'id'] },
     { name: 'customer_store_order_count_index', properties: ['storeId', 'orderCount', 'id'] },
+    // The store dashboard's new customers: first orders in a 30-day window.
+    { name: 'customer_store_first_order_index', properties: ['storeId', 'firstOrderAt'] },
     { name: 'customer_search_index', expression: `create index "customer_search_index" on "customer" using gin ((${CUSTOMER_SEARCH_TEXT}) gin_trgm_ops)` },
   ],
   properties: {

@@ -12,6 +12,7 @@ import { SuppressionSchema } from './suppression.entity.js';
 import { MessageSchema } from './message.entity.js';
 import { ConversionStatSchema, MessageStatSchema } from './message-stat.entity.js';
 import { OrderSchema } from './order.entity.js';
+import { StoreOrderDaySchema, StoreProductDaySchema } from './store-order-day.entity.js';
 import { InboxEventSchema } from './inbox-event.entity.js';
 import { OrderLineSchema } from './order-line.entity.js';
 import { ProductSchema, ProductVariantSchema } from './product.entity.js';
@@ -43,6 +44,7 @@ export * from './suppression.entity.js';
 export * from './message.entity.js';
 export * from './message-stat.entity.js';
 export * from './order.entity.js';
+export * from './store-order-day.entity.js';
 export * from './inbox-event.entity.js';
 export * from './order-line.entity.js';
 export * from './product.entity.js';
@@ -98,4 +100,6 @@ export const ENTITIES = [
   WebhookEndpointSchema,
   WebhookDeliverySchema,
   WebhookAttemptSchema,
+  StoreOrderDaySchema,
+  StoreProductDaySchema,
 ];

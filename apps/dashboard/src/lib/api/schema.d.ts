@@ -1264,6 +1264,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StoreDashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/outbox": {
         parameters: {
             query?: never;
@@ -2437,6 +2453,100 @@ export type components = {
             statusCode: number | null;
             error: string | null;
             durationMs: number;
+        };
+        StoreDashboard: {
+            /** @description The store's currency; orders in another currency are counted as if in it */
+            currency: string;
+            /** @description The store's time zone: days and months are its calendar's */
+            timezone: string;
+            /** @description A calendar day in the store's time zone, YYYY-MM-DD */
+            today: string;
+            income: {
+                /** @description A calendar day in the store's time zone, YYYY-MM-DD */
+                monthStart: string;
+                /** @description Orders' totals this calendar month, in major units of `currency` */
+                amount: number;
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            orders: {
+                /** @description A calendar day in the store's time zone, YYYY-MM-DD */
+                monthStart: string;
+                /** @description Orders this calendar month (not cancelled or refunded) */
+                count: number;
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            products: {
+                /** @description Products as the platform counts them (variants included), or SKUs sold while it has not told us */
+                count: number;
+                /** @enum {string} */
+                source: "platform" | "orders";
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            orderVolume: {
+                /** @description The last seven calendar days, today last */
+                days: {
+                    /** @description A calendar day in the store's time zone, YYYY-MM-DD */
+                    day: string;
+                    orders: number;
+                    /** @description Their totals, in major units of `currency` */
+                    revenue: number;
+                }[];
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            totals: {
+                /** @description All orders ever (not cancelled or refunded) */
+                orders: number;
+                /** @description Their totals, in major units of `currency` */
+                revenue: number;
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            last30Days: {
+                orders: number;
+                /** @description Totals of the last 30 calendar days (today included), in major units of `currency` */
+                revenue: number;
+                averageOrder: number | null;
+                /** @description Customers whose first order fell in the last 30 days */
+                newCustomers: number;
+                /** @description Customers whose first order fell in the 30 days before those */
+                newCustomersPrevious: number;
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            connection: {
+                platform: string | null;
+                status: string;
+                lastEventAt: string | null;
+                /** @description Active retention workflows */
+                workflowsActive: number;
+                /** @description Active apps (none exist yet) */
+                appsActive: number;
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            /** @description The ten SKUs sold most in the last 90 days */
+            topSellers: {
+                items: {
+                    sku: string;
+                    name: string | null;
+                    quantity: number;
+                    /** @description Quantity × line price, in major units of `currency` */
+                    revenue: number;
+                }[];
+                /** @description Why the widget has nothing to show; null when it has figures */
+                empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
+            };
+            /** @description Visits, visitors, referrals and search terms need Google Analytics, not connected yet */
+            analytics: {
+                /** @description Visits this month as Google Analytics counts them; null while it is not connected */
+                visits: number | null;
+                /** @enum {string} */
+                reason: "analytics_not_connected";
+            };
         };
         DevOutboxSummary: {
             /** Format: uuid */
@@ -7480,6 +7590,46 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StoreDashboard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This month, the last 7 and 30 days, all time, the connection and the top sellers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreDashboard"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
