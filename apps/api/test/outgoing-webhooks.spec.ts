@@ -95,6 +95,13 @@ describe('outgoing webhooks on the whole stack', () => {
     const detail = await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries/${log.body.deliveries[0].id}`);
     expect(detail.body.payload).toMatchObject({ type: 'order.cancelled', data: { order: { externalId: 'hook-1', status: 'cancelled', previousStatus: 'processing' } } });
     expect(detail.body.attempts).toEqual([expect.objectContaining({ statusCode: 204, error: null })]);
+
+    // The order's timeline shows what it sent, and where.
+    const [hook1] = await sql<{ id: string }>(`select id from store_order where store_id = ? and external_id = 'hook-1'`, [store.id]);
+    const timeline = (await merchant('GET', `/orders/${hook1!.id}/timeline`)).body.items as { kind: string; eventType: string; endpointUrl: string; summary: string }[];
+    const sent = timeline.filter((e) => e.kind === 'webhook_delivered');
+    expect(sent.map((e) => e.eventType).sort()).toEqual(['order.cancelled', 'order.created', 'order.paid', 'order.updated', 'order.updated']);
+    expect(sent[0]).toMatchObject({ endpointUrl: receiverUrl, summary: `Webhook ${sent[0]!.eventType} delivered to ${receiverUrl}` });
   });
 
   it('retries a failing receiver with backoff while later events wait their turn; a resend goes out again with the same webhook-id', async () => {

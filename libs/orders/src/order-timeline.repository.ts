@@ -12,6 +12,8 @@ export const ORDER_TIMELINE_KINDS = [
   'message_skipped',
   'message_failed',
   'conversion',
+  'webhook_delivered',
+  'webhook_pending',
 ] as const;
 export type OrderTimelineKind = (typeof ORDER_TIMELINE_KINDS)[number];
 
@@ -31,24 +33,28 @@ export interface OrderTimelineRow {
   dueAt: Date | null;
   revenueMinor: number | null;
   currency: string | null;
+  /** An outgoing webhook's event type and where it went. */
+  eventType: string | null;
+  endpointUrl: string | null;
 }
 
 /** Entries read from each source at most: an order's life is short, a runaway one is cut rather than slow. */
 export const ORDER_TIMELINE_SOURCE_LIMIT = 200;
 
-const COLUMNS = `kind, at, status, previous_status, inbox_event_id, rule_id, rule_name, message_id, subject, reason, due_at, revenue_minor, currency, tie`;
+const COLUMNS = `kind, at, status, previous_status, inbox_event_id, rule_id, rule_name, message_id, subject, reason, due_at, revenue_minor, currency, event_type, endpoint_url, tie`;
 
 /** Every source as the same columns; each filters by the order and the store through its own index (migration OrderViews). */
 const SOURCES = [
   // The platform's placing time, as the order says.
   `select 'placed' as kind, o.placed_at as at, null::text as status, null::text as previous_status, null::uuid as inbox_event_id,
           null::uuid as rule_id, null::text as rule_name, null::uuid as message_id, null::text as subject, null::text as reason,
-          null::timestamptz as due_at, null::bigint as revenue_minor, null::text as currency, 0::bigint as tie
+          null::timestamptz as due_at, null::bigint as revenue_minor, null::text as currency, null::text as event_type, null::text as endpoint_url,
+          0::bigint as tie
    from store_order o where o.id = ? and o.store_id = ?`,
   // Every webhook, sync row or import applied to the order: the first is its arrival, a later one a status change or an update.
   `select case when h.previous_status is null then 'received' when h.previous_status <> h.status then 'status_changed' else 'updated' end,
           h.received_at, h.status, h.previous_status, h.id, null::uuid, null::text, null::uuid, null::text, h.topic, null::timestamptz,
-          null::bigint, null::text, h.seq
+          null::bigint, null::text, null::text, null::text, h.seq
    from (select e.id, e.seq, e.received_at, e.topic, e.result ->> 'status' as status,
                 lag(e.result ->> 'status') over (order by e.seq) as previous_status
          from inbox_event e
@@ -56,21 +62,28 @@ const SOURCES = [
          order by e.seq limit ${ORDER_TIMELINE_SOURCE_LIMIT}) h`,
   // Purchase signals the order wrote: a retention cycle armed (or restarted), or revoked by a cancellation or refund.
   `select case when d.kind = 'revoke' then 'retention_revoked' else 'retention_armed' end, d.created_at, null::text, null::text, null::uuid,
-          d.rule_id, r.name, null::uuid, null::text, null::text, d.purchased_at + make_interval(secs => d.window_seconds), null::bigint, null::text, d.id
+          d.rule_id, r.name, null::uuid, null::text, null::text, d.purchased_at + make_interval(secs => d.window_seconds), null::bigint, null::text,
+          null::text, null::text, d.id
    from retention_dispatch d left join retention_rule r on r.id = d.rule_id
    where d.store_id = ? and d.order_id = ? order by d.id limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
   // Messages the order's purchase armed.
   `select case m.status when 'sent' then 'message_sent' when 'skipped' then 'message_skipped' else 'message_failed' end,
           coalesce(m.sent_at, m.created_at), null::text, null::text, null::uuid, m.rule_id, r.name, m.id, m.subject, m.reason, m.due_at,
-          null::bigint, null::text, 0::bigint
+          null::bigint, null::text, null::text, null::text, 0::bigint
    from message m left join retention_rule r on r.id = m.rule_id
    where m.store_id = ? and m.armed_order_id = ? and m.status in ('sent', 'skipped', 'failed')
    order by m.created_at limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
   // The order counted as a conversion of an earlier message.
   `select 'conversion', c.occurred_at, null::text, null::text, null::uuid, c.rule_id, r.name, c.message_id, m.subject, null::text,
-          null::timestamptz, c.revenue_cents, c.currency::text, 0::bigint
+          null::timestamptz, c.revenue_cents, c.currency::text, null::text, null::text, 0::bigint
    from conversion c left join retention_rule r on r.id = c.rule_id left join message m on m.id = c.message_id
    where c.order_id = ? and c.store_id = ?`,
+  // Outgoing webhook events about the order, delivered or still owed (the endpoint's retries), where they went.
+  `select case when w.status = 'delivered' then 'webhook_delivered' else 'webhook_pending' end, coalesce(w.delivered_at, w.created_at),
+          null::text, null::text, null::uuid, null::uuid, null::text, null::uuid, null::text, w.last_error, null::timestamptz, null::bigint,
+          null::text, w.event_type, e.url, w.seq
+   from webhook_delivery w join webhook_endpoint e on e.id = w.endpoint_id and e.store_id = w.store_id
+   where w.store_id = ? and w.subject_id = ? order by w.seq limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
 ];
 
 const KIND_ORDER = ORDER_TIMELINE_KINDS.map((k, i) => `when '${k}' then ${i}`).join(' ');
@@ -104,6 +117,10 @@ export function orderTimelineSummary(row: OrderTimelineRow): string {
       return `Email of ${rule(row)} failed${row.reason ? ` (${row.reason})` : ''}`;
     case 'conversion':
       return `Counted as a conversion of ${rule(row)}${row.revenueMinor !== null && row.currency ? ` (${money(row.revenueMinor, row.currency)})` : ''}`;
+    case 'webhook_delivered':
+      return `Webhook ${row.eventType} delivered to ${row.endpointUrl}`;
+    case 'webhook_pending':
+      return `Webhook ${row.eventType} owed to ${row.endpointUrl}${row.reason ? ` (last attempt: ${row.reason})` : ''}`;
   }
 }
 
@@ -117,7 +134,7 @@ export class OrderTimelineRepository {
     const rows = await this.em.execute<Record<string, unknown>[]>(
       `select ${COLUMNS} from (${SOURCES.map((s) => `(${s})`).join(' union all ')}) t(${COLUMNS})
        order by at, case kind ${KIND_ORDER} end, tie`,
-      [orderId, storeId, storeId, orderId, storeId, orderId, storeId, orderId, orderId, storeId],
+      [orderId, storeId, storeId, orderId, storeId, orderId, storeId, orderId, orderId, storeId, storeId, orderId],
     );
     return rows.map((r) => {
       const row: OrderTimelineRow = {
@@ -135,6 +152,8 @@ export class OrderTimelineRepository {
         dueAt: time(r['due_at']),
         revenueMinor: r['revenue_minor'] === null ? null : Number(r['revenue_minor']),
         currency: r['currency'] as string | null,
+        eventType: r['event_type'] as string | null,
+        endpointUrl: r['endpoint_url'] as string | null,
       };
       return { ...row, summary: orderTimelineSummary(row) };
     });

@@ -113,6 +113,8 @@ export const orderTimelineEntrySchema = z
     dueAt: z.date().nullable().meta({ description: 'When an armed cycle (or a message) falls due' }),
     revenueMinor: z.number().int().nullable(),
     currency: nullableText,
+    eventType: nullableText.meta({ description: 'An outgoing webhook\'s event type' }),
+    endpointUrl: nullableText.meta({ description: 'The endpoint it was delivered (or is owed) to' }),
   })
   .meta({ id: 'OrderTimelineEntry' });
 

@@ -2118,7 +2118,7 @@ export type components = {
         };
         OrderTimelineEntry: {
             /** @enum {string} */
-            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion";
+            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending";
             /** Format: date-time */
             at: string;
             /** @description The entry as a sentence */
@@ -2137,6 +2137,10 @@ export type components = {
             dueAt: string | null;
             revenueMinor: number | null;
             currency: string | null;
+            /** @description An outgoing webhook's event type */
+            eventType: string | null;
+            /** @description The endpoint it was delivered (or is owed) to */
+            endpointUrl: string | null;
         };
         OrderTimeline: {
             /** @description Oldest first */
