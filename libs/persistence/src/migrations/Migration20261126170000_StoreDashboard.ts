@@ -20,8 +20,10 @@ const applyDelta = (delta: string) => `
       returning 1
     )
     insert into store_product_day as t (store_id, day, sku, quantity, revenue_minor)
-    select d.store_id, d.day, l.sku, sum(d.sign * l.quantity), sum(d.sign * l.quantity * l."priceCents")
+    select d.store_id, d.day, l.sku, sum(d.sign * coalesce(l.quantity, 0)), sum(d.sign * coalesce(l.quantity, 0) * coalesce(l."priceCents", 0))
     from dated d cross join lateral jsonb_to_recordset(d.lines) as l(sku text, quantity int, "priceCents" bigint)
+    -- A line as written by hand (or by an older intake) may lack a price or quantity: it counts as zero, never fails the write.
+    where l.sku is not null
     group by 1, 2, 3 order by 1, 2, 3
     on conflict (store_id, day, sku) do update set quantity = t.quantity + excluded.quantity, revenue_minor = t.revenue_minor + excluded.revenue_minor`;
 
