@@ -143,6 +143,19 @@ describe('store dashboard roll-ups (PostgreSQL triggers) and reads', () => {
     await expectExact(em);
   });
 
+  it('never fails an order\'s write: a zone PostgreSQL does not know counts in UTC days, a line without SKU or price counts as nothing', async () => {
+    const em = orm.em.fork();
+    const odd = await seedRow(em, 'store', { timezone: 'Mars/Olympus' });
+    const buyer = await seedRow(em, 'customer', { store_id: odd });
+    await seedRow(em, 'store_order', {
+      store_id: odd, customer_id: buyer, placed_at: '2026-11-02T23:30:00Z', total_cents: 700,
+      lines: JSON.stringify([{ sku: 'A', quantity: 2 }, { name: 'no sku', quantity: 1, priceCents: 100 }, { sku: 'B', quantity: 1, priceCents: 300 }]),
+    });
+    expect(await fromRollups(em, odd)).toEqual({ days: [['2026-11-02', 1, 700]], skus: [['2026-11-02', 'A', 2, 0], ['2026-11-02', 'B', 1, 300]] });
+    await em.execute(`update store set timezone = 'Pluto/Base' where id = ?`, [odd]);
+    expect((await fromRollups(em, odd)).days).toEqual([['2026-11-02', 1, 700]]);
+  });
+
   it('gives every widget its empty state for a store without orders or connection', async () => {
     const em = orm.em.fork();
     const fresh = await seedRow(em, 'store', { timezone: 'Europe/Paris' });

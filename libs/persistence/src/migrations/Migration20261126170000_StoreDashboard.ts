@@ -10,8 +10,9 @@ const counted = (o: string) => `${o}.status not in ('cancelled', 'refunded')`;
 const applyDelta = (delta: string) => `
     with delta as (${delta}),
     dated as (
-      select d.store_id, (d.placed_at at time zone s.timezone)::date as day, d.total_cents, d.lines, d.sign
-      from delta d join store s on s.id = d.store_id
+      select d.store_id, (d.placed_at at time zone s.zone)::date as day, d.total_cents, d.lines, d.sign
+      from delta d
+      join (select st.id, store_rollup_time_zone(st.timezone) as zone from store st where st.id in (select store_id from delta)) s on s.id = d.store_id
     ),
     days as (
       insert into store_order_day as t (store_id, day, orders, revenue_minor)
@@ -35,6 +36,20 @@ const updateDelta = `
       select o.store_id, o.placed_at, o.total_cents, o.lines, -1 as sign from old_rows o join new_rows n on n.id = o.id where ${counted('o')} and ${CHANGED}
       union all
       select n.store_id, n.placed_at, n.total_cents, n.lines, 1 from old_rows o join new_rows n on n.id = o.id where ${counted('n')} and ${CHANGED}`;
+
+/**
+ * The store's zone as PostgreSQL knows it, else UTC: a zone it does not know (stored before validation, or newer than
+ * its tz database) must never fail an order's write. Called once per store of a statement (an exception block is a
+ * subtransaction: not once per row).
+ */
+const TIME_ZONE_FUNCTION = `
+  create function store_rollup_time_zone(tz text) returns text language plpgsql stable as $$
+  begin
+    perform now() at time zone tz;
+    return tz;
+  exception when others then
+    return 'UTC';
+  end $$;`;
 
 const TRIGGER_FUNCTION = `
   create function store_order_rollup_on_order() returns trigger language plpgsql as $$
@@ -79,6 +94,7 @@ export class Migration20261126170000_StoreDashboard extends Migration {
     this.addSql(`create table "store_product_day" ("store_id" uuid not null, "day" date not null, "sku" varchar(255) not null, "quantity" int not null, "revenue_minor" bigint not null, primary key ("store_id", "day", "sku"));`);
     this.addSql(`create index "customer_store_first_order_index" on "customer" ("store_id", "first_order_at");`);
 
+    this.addSql(TIME_ZONE_FUNCTION);
     this.addSql(TRIGGER_FUNCTION);
     this.addSql(REBUILD_FUNCTION);
     this.addSql(TIMEZONE_FUNCTION);
@@ -95,6 +111,7 @@ export class Migration20261126170000_StoreDashboard extends Migration {
     this.addSql(`drop function store_order_rollup_on_timezone();`);
     this.addSql(`drop function store_order_rollup_rebuild(uuid);`);
     this.addSql(`drop function store_order_rollup_on_order();`);
+    this.addSql(`drop function store_rollup_time_zone(text);`);
     this.addSql(`drop index "customer_store_first_order_index";`);
     this.addSql(`drop table "store_product_day";`);
     this.addSql(`drop table "store_order_day";`);
