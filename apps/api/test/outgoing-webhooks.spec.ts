@@ -87,7 +87,11 @@ describe('outgoing webhooks on the whole stack', () => {
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(events(receiver)[0]!.body, events(receiver)[0]!.headers as Record<string, string>)).toThrow();
     expect(new Set(events(receiver).map((r) => r.headers['webhook-id'])).size).toBe(5);
 
-    const log = await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries`);
+    // The worker records a batch's attempts after sending it: the log catches up with the receiver.
+    const log = await eventually(async () => {
+      const page = await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries`);
+      return page.body.deliveries?.every((d: { status: string }) => d.status === 'delivered') ? page : null;
+    }, 30_000);
     expect(log.status).toBe(200);
     expect(log.body.deliveries).toHaveLength(5);
     expect(log.body.deliveries[0]).toMatchObject({ eventType: 'order.cancelled', status: 'delivered', attempts: 1, lastStatusCode: 204 });
@@ -111,7 +115,10 @@ describe('outgoing webhooks on the whole stack', () => {
     await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'hook-3', status: 'pending' })));
     await eventually(async () => receiver.received.length >= 2, 30_000);
     expect(events(receiver).map((r) => r.orderId)).toEqual(['hook-2', 'hook-3']);
-    const log = (await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries?limit=2`)).body;
+    const log = await eventually(async () => {
+      const page = (await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries?limit=2`)).body;
+      return page.deliveries?.every((d: { status: string }) => d.status === 'delivered') ? page : null;
+    }, 30_000);
     const first = log.deliveries.find((d: { subjectId: string; attempts: number }) => d.attempts > 1);
     expect(first).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 204 });
     const attempts = (await merchant('GET', `/webhook-endpoints/${endpointId}/deliveries/${first.id}`)).body.attempts;

@@ -54,9 +54,12 @@ export function createWebhookActivities(deps: WebhookActivityDeps): WebhookActiv
           }
           delivered++;
         }
-        await repository.recordAttempts(storeId, outcomes);
-        const succeeded = outcomes.some((o) => o.ok);
-        if (succeeded && endpoint.failingSince) await repository.clearFailing(storeId, endpointId);
+        // The attempts and the end of a run of failures commit together: the log and the endpoint never disagree.
+        await em.transactional(async (tx) => {
+          const inTx = new WebhookRepository(tx);
+          await inTx.recordAttempts(storeId, outcomes);
+          if (outcomes.some((o) => o.ok) && endpoint.failingSince) await inTx.clearFailing(storeId, endpointId);
+        });
         if (failure === null) continue;
         const now = clock();
         const since = await repository.markFailing(storeId, endpointId, now);
