@@ -50,7 +50,15 @@ export class WebhookWaker {
     clearTimeout(this.sweepTimer);
     const listener = this.listener;
     this.listener = null;
-    await listener?.end().catch(() => undefined);
+    if (!listener) return;
+    // A connection the server already dropped may never answer `end()`: give it a second, then cut the socket.
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      listener.end().then(() => true, () => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1_000))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) (listener as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 
   /** `storeId:endpointId` (the notification's payload). */
