@@ -1,6 +1,6 @@
 import type { OrderStatus } from '@boomerang/domain';
 import type { Customer, EntityManager, Order } from '@boomerang/persistence';
-import { orderEventTypes, type WebhookEventType } from './webhook-events.js';
+import { orderEventTypes } from './webhook-events.js';
 import { WebhookRepository } from './webhook.repository.js';
 
 /** An order as outgoing webhooks carry it: money in minor units of its currency, platform ids as strings. */
@@ -32,7 +32,8 @@ export function orderEventData(order: Order, customer: Pick<Customer, 'id' | 'em
 }
 
 /**
- * Raises outgoing webhook events inside the caller's transaction: rows of `webhook_delivery` for each subscribed
+ * Raises order events inside the caller's transaction (the other types are raised by database triggers, see the
+ * migration WebhookEventTriggers): rows of `webhook_delivery` for each subscribed
  * endpoint, which commit (or roll back) with what caused them. The worker is woken by the commit's notification.
  */
 export class OutgoingEvents {
@@ -43,10 +44,5 @@ export class OutgoingEvents {
     const data = orderEventData(order, customer, previousStatus);
     const types = orderEventTypes(previousStatus, order.status as OrderStatus);
     await new WebhookRepository(em).publish(order.storeId, types.map((type) => ({ type, subjectId: order.id, data })), this.clock());
-  }
-
-  /** Any other event (a subscription change, a message sent, a conversion). */
-  async publish(em: EntityManager, storeId: string, type: WebhookEventType, subjectId: string | null, data: Record<string, unknown>): Promise<void> {
-    await new WebhookRepository(em).publish(storeId, [{ type, subjectId, data }], this.clock());
   }
 }

@@ -30,6 +30,8 @@ describe('workflow replay', () => {
     expect(files.filter((f) => f.startsWith('ruleSyncWorkflow')).length).toBeGreaterThan(3);
     // Recorded by libs/stores' historical-sync.int.spec.ts (RECORD_HISTORIES=dir): completed, continued-as-new, failed.
     expect(files.filter((f) => f.startsWith('historicalSyncWorkflow')).length).toBeGreaterThan(2);
+    // Recorded by apps/api/test/outgoing-webhooks.spec.ts: delivered and retried runs, one ended by a disabled endpoint, one by a deleted one.
+    expect(files.filter((f) => f.startsWith('webhookEndpointWorkflow')).length).toBeGreaterThan(2);
   });
 
   it.each(files)('replays %s deterministically with the current code', async (file) => {
