@@ -11,10 +11,11 @@ import { AccountController } from './accounts/account.controller.js';
 import { AuthController } from './accounts/auth.controller.js';
 import { DevOutboxController } from './accounts/dev-outbox.controller.js';
 import { CustomersController } from './customers/customers.controller.js';
+import { DirectMessagesController } from './customers/direct-messages.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from '@boomerang/orders';
 import { StoreDashboardController } from './dashboard/store-dashboard.controller.js';
-import { DEFAULT_DISPATCH_POLICY, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
+import { DEFAULT_DISPATCH_POLICY, DirectMessagesService, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
@@ -119,7 +120,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomersController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
+        IntakeDeadLettersController, CustomersController, DirectMessagesController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
         StoreDashboardController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
@@ -162,6 +163,7 @@ export class AppModule {
         { provide: HistoricalSyncService, useFactory: (l: RetentionLifecycle) => new HistoricalSyncService(l), inject: [RetentionLifecycle] },
         { provide: StoreLogoService, useValue: new StoreLogoService(config.publicUrl) },
         { provide: RulePreviewService, useFactory: (t: TemplateCompiler) => new RulePreviewService(t, config.publicUrl), inject: [TemplateCompiler] },
+        { provide: DirectMessagesService, useFactory: (l: RetentionLifecycle) => new DirectMessagesService(l), inject: [RetentionLifecycle] },
         { provide: RulesService, useFactory: (t: TemplateCompiler, l: RetentionLifecycle) => new RulesService(t, l), inject: [TemplateCompiler, RetentionLifecycle] },
         { provide: TrackingTokens, useFactory: (u: UnsubscribeTokens) => u.tracking, inject: [UnsubscribeTokens] },
         { provide: SegmentsService, useValue: new SegmentsService() },

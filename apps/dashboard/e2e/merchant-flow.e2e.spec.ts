@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, newDesktopContext, newWatchedPage, screenshotter } from './browser.js';
-import { linkFromOutbox, order, postOrder, reloadUntil } from './merchant.js';
+import { fillStoreInformation, linkFromOutbox, order, postOrder, reloadUntil } from './merchant.js';
 import { eventually, startE2eStack, type E2eStack } from './stack.js';
 
 // The merchant's whole first day, in Chromium against the real stack: sign up, verify from the outbox, add a store,
@@ -101,15 +101,7 @@ describe('a merchant, from sign-up to a converted customer', () => {
       await heading('Store information').waitFor();
       // Nothing filled yet: the page names what CAN-SPAM still needs.
       await page.getByTestId('can-spam-missing').getByText('Company').waitFor();
-      await page.getByLabel('Company').fill('Bean There LLC');
-      await page.getByLabel('Street').fill('1 Roast Street');
-      await page.getByLabel('City').fill('Portland');
-      await page.getByLabel('State/Province').fill('OR');
-      await page.getByLabel('Zip').fill('97201');
-      await page.getByLabel('Country', { exact: true }).selectOption({ label: 'United States' });
-      await page.getByRole('button', { name: 'Save store information' }).click();
-      // Saved when nothing is missing any more (not merely when a "saved" message shows).
-      await page.getByTestId('can-spam-missing').waitFor({ state: 'detached' });
+      await fillStoreInformation(page);
       await page.getByText('Store information saved.').waitFor();
       await shot(page, 'store-information');
     });

@@ -84,3 +84,16 @@ export async function signUpWithStore(
   await page.waitForURL(/\/stores\/[0-9a-f-]{36}\/settings$/);
   return { storeId: /\/stores\/([0-9a-f-]{36})/.exec(page.url())![1]!, webhookSecret };
 }
+
+/** Fills and saves the store's CAN-SPAM details on the settings page (open), waiting until nothing is missing. */
+export async function fillStoreInformation(page: Page): Promise<void> {
+  await page.getByLabel('Company').fill('Bean There LLC');
+  await page.getByLabel('Street').fill('1 Roast Street');
+  await page.getByLabel('City').fill('Portland');
+  await page.getByLabel('State/Province').fill('OR');
+  await page.getByLabel('Zip').fill('97201');
+  await page.getByLabel('Country', { exact: true }).selectOption({ label: 'United States' });
+  await page.getByRole('button', { name: 'Save store information' }).click();
+  // Saved when nothing is missing any more (not merely when a "saved" message shows).
+  await page.getByTestId('can-spam-missing').waitFor({ state: 'detached' });
+}

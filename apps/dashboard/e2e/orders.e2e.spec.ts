@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { openWatchedBrowser, screenshotter, stepper } from './browser.js';
-import { postOrder, signUpWithStore } from './merchant.js';
+import { fillStoreInformation, postOrder, signUpWithStore } from './merchant.js';
 import { eventually, freePort, startE2eStack, type E2eStack } from './stack.js';
 
 // A 1×1 PNG: the product pictures come from a "CDN" on loopback (the browser has no network).
@@ -144,6 +144,47 @@ describe('a merchant finds an order and reads its detail', () => {
       await heading('Jane Doe').waitFor();
       await page.getByRole('region', { name: 'Orders' }).getByRole('link', { name: '#1001' }).click();
       await heading('Order #1001').waitFor();
+    });
+  });
+
+  it('messages the opted-in customer from the order; one who did not opt in cannot be messaged', async () => {
+    const orderUrl = page.url();
+    const customer = page.getByRole('region', { name: 'Customer' });
+    const write = async (body: string) => {
+      await customer.getByText('Message the customer').click();
+      await customer.getByLabel('Message').fill(body);
+      await customer.getByRole('button', { name: 'Send message' }).click();
+    };
+    await step('refused until the store has its CAN-SPAM address', async () => {
+      await write('Your beans ship tomorrow.');
+      await customer.getByRole('alert').getByText(/CAN-SPAM/).waitFor();
+      await shot(page, 'message-refused');
+    });
+    await step('fill the store information', async () => {
+      await page.goto(`${stack.dashboardUrl}/stores/${storeId}/settings`);
+      await fillStoreInformation(page);
+    });
+    await step('send the message', async () => {
+      await page.goto(orderUrl);
+      await heading('Order #1001').waitFor();
+      await write('Hi Jane,\n\nyour House blend ships tomorrow.');
+      expect(await page.getByTestId('message-outcome').innerText()).toBe('Message sent to jane.doe@example.com.');
+      await page.getByTestId('order-timeline').getByText('Message sent to the customer: About your order #1001').waitFor();
+      await shot(page, 'message-sent');
+      // It went out once (the store's outbox is its transport here), to her, with the body as written.
+      await page.goto(`${stack.dashboardUrl}/stores/${storeId}/outbox`);
+      const sent = page.getByRole('link', { name: 'About your order #1001' });
+      expect(await sent.count()).toBe(1);
+      await sent.click();
+      await page.getByText('your House blend ships tomorrow.').first().waitFor();
+      await shot(page, 'message-in-outbox');
+    });
+    await step('a customer who did not opt in', async () => {
+      await page.goto(`${stack.dashboardUrl}/stores/${storeId}/orders`);
+      await page.getByRole('link', { name: '#1003' }).click();
+      await heading('Order #1003').waitFor();
+      expect(await page.getByTestId('message-unavailable').innerText()).toBe('Messages can be sent only to customers who opted in.');
+      expect(await page.getByRole('button', { name: 'Send message' }).count()).toBe(0);
     });
   });
 });

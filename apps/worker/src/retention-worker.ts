@@ -5,7 +5,13 @@ import { PreparedStatements, type MikroORM } from '@boomerang/persistence';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import { INTEGRATIONS_TASK_QUEUE, RETENTION_TASK_QUEUE, RULES_TASK_QUEUE, STORE_SYNC_TASK_QUEUE } from '@boomerang/workflows';
 import { UnsubscribeTokens } from '@boomerang/engagement';
-import { createRetentionActivities, createRetentionBackfill, createRuleSyncActivities, createTestSendActivities } from '@boomerang/retention';
+import {
+  createDirectMessageActivities,
+  createRetentionActivities,
+  createRetentionBackfill,
+  createRuleSyncActivities,
+  createTestSendActivities,
+} from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { createSyncActivities, CredentialsCipher, type SyncIntakePort, type SyncSourcePort } from '@boomerang/stores';
 import { createWebhookActivities, EmailWebhookAlerts, WebhookSender } from '@boomerang/integrations';
@@ -110,6 +116,7 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
     maxCachedWorkflows: 50,
     activities: {
       ...createTestSendActivities(sendDeps),
+      ...createDirectMessageActivities(sendDeps),
       ...createRuleSyncActivities({ orm: parts.orm, lifecycle: parts.lifecycle }),
     },
   });

@@ -5,7 +5,8 @@ export type MessageKind = 'marketing' | 'transactional';
 export interface OutgoingEmail {
   messageId: string;
   storeId: string;
-  ruleId: string;
+  /** The retention rule that sent it; null for a message the merchant wrote to one customer. */
+  ruleId: string | null;
   /** Marketing goes on the broadcast stream with List-Unsubscribe; transactional on the transactional stream. */
   kind: MessageKind;
   from: string;

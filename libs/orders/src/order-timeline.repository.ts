@@ -14,6 +14,9 @@ export const ORDER_TIMELINE_KINDS = [
   'conversion',
   'webhook_delivered',
   'webhook_pending',
+  'customer_messaged',
+  'customer_message_pending',
+  'customer_message_failed',
 ] as const;
 export type OrderTimelineKind = (typeof ORDER_TIMELINE_KINDS)[number];
 
@@ -84,6 +87,11 @@ const SOURCES = [
           null::text, w.event_type, e.url, w.seq
    from webhook_delivery w join webhook_endpoint e on e.id = w.endpoint_id and e.store_id = w.store_id
    where w.store_id = ? and w.subject_id = ? order by w.seq limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
+  // Messages the merchant wrote to the customer from this order's view.
+  `select case d.status when 'sent' then 'customer_messaged' when 'sending' then 'customer_message_pending' else 'customer_message_failed' end,
+          coalesce(d.sent_at, d.created_at), null::text, null::text, null::uuid, null::uuid, null::text, d.id, d.subject, d.reason,
+          null::timestamptz, null::bigint, null::text, null::text, null::text, 0::bigint
+   from direct_message d where d.store_id = ? and d.order_id = ? order by d.created_at limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
 ];
 
 const KIND_ORDER = ORDER_TIMELINE_KINDS.map((k, i) => `when '${k}' then ${i}`).join(' ');
@@ -121,6 +129,12 @@ export function orderTimelineSummary(row: OrderTimelineRow): string {
       return `Webhook ${row.eventType} delivered to ${row.endpointUrl}`;
     case 'webhook_pending':
       return `Webhook ${row.eventType} owed to ${row.endpointUrl}${row.reason ? ` (last attempt: ${row.reason})` : ''}`;
+    case 'customer_messaged':
+      return `Message sent to the customer: ${row.subject}`;
+    case 'customer_message_pending':
+      return `Message to the customer sending: ${row.subject}`;
+    case 'customer_message_failed':
+      return `Message to the customer not sent (${row.reason}): ${row.subject}`;
   }
 }
 
@@ -134,7 +148,7 @@ export class OrderTimelineRepository {
     const rows = await this.em.execute<Record<string, unknown>[]>(
       `select ${COLUMNS} from (${SOURCES.map((s) => `(${s})`).join(' union all ')}) t(${COLUMNS})
        order by at, case kind ${KIND_ORDER} end, tie`,
-      [orderId, storeId, storeId, orderId, storeId, orderId, storeId, orderId, orderId, storeId, storeId, orderId],
+      [orderId, storeId, storeId, orderId, storeId, orderId, storeId, orderId, orderId, storeId, storeId, orderId, storeId, orderId],
     );
     return rows.map((r) => {
       const row: OrderTimelineRow = {

@@ -62,6 +62,10 @@ export class ErasureRepository {
       );
       await run('store_order', `update store_order set billing_address = null, shipping_address = null, tracking_numbers = null where store_id = ? and customer_id = ?`, [storeId, customerId]);
       await run('retention_dispatch', `delete from retention_dispatch where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      // Messages the merchant wrote to the person (and the outbox's copies): their words about the person, gone.
+      const directOf = `select id from direct_message where store_id = ? and customer_id = ?`;
+      await run('outbox_email', `delete from outbox_email where store_id = ? and message_id in (${directOf})`, [storeId, storeId, customerId]);
+      await run('direct_message', `delete from direct_message where store_id = ? and customer_id = ?`, [storeId, customerId]);
       // Outgoing webhook events about the customer or their orders carry their data: gone, owed or delivered.
       const aboutThem = `select id from webhook_delivery where store_id = ? and (subject_id = ? or subject_id in (select id from store_order where store_id = ? and customer_id = ?))`;
       await run('webhook_attempt', `delete from webhook_attempt where store_id = ? and delivery_id in (${aboutThem})`, [storeId, storeId, customerId, storeId, customerId]);

@@ -59,6 +59,12 @@ describe('ErasureService (PostgreSQL): every table, statistics kept', () => {
     );
     await seedRow(e, 'outbox_email', { store_id: store, message_id: messageId, to_address: email, subject: `Running low, ${first}?`, html: `<p>Hi ${first}</p>`, text: `Hi ${first}` });
     await seedRow(e, 'outbox_email', { store_id: null, message_id: crypto.randomUUID(), to_address: email, subject: 'Your data', html: `<p>Hi ${first}</p>`, text: `Hi ${first}`, headers: JSON.stringify({ 'X-Boomerang-Tag': 'privacy-profile-link' }) });
+    // A message the merchant wrote to her from the order view, and the outbox's copy of it.
+    const directId = await seedRow(e, 'direct_message', {
+      store_id: store, request_id: crypto.randomUUID(), customer_id: customerId, order_id: orderId, sender_name: 'Bean There', sender_email: 'shop@bean.example',
+      to_email: email, subject: `Your parcel, ${first}`, body: `Hi ${first} ${ANN.lastName}, it ships today.`, status: 'sent',
+    });
+    await seedRow(e, 'outbox_email', { store_id: store, message_id: directId, to_address: email, subject: `Your parcel, ${first}`, html: `<p>Hi ${first}</p>`, text: `Hi ${first}` });
     await seedRow(e, 'retention_enrollment', { store_id: store, rule_id: ruleId, customer_id: customerId, state: 'armed' });
     await e.execute(
       `insert into retention_dispatch (store_id, rule_id, customer_id, email, order_id, purchased_at, window_seconds, created_at) values (?, ?, ?, ?, ?, now(), 60, now())`,
@@ -103,7 +109,7 @@ describe('ErasureService (PostgreSQL): every table, statistics kept', () => {
     expect(await findPersonalData(em(), NEEDLES)).toEqual([]);
     expect(await stats(storeId)).toEqual(before);
     expect(forgotten.at(-1)).toEqual({ storeId, email: ANN.email, ruleIds: [ruleId] });
-    expect(result.summary).toMatchObject({ customer: 1, message: 2, message_event: 1, outbox_email: 2, retention_dispatch: 1, retention_enrollment: 1, suppression: 1, inbox_event: 1, profile_link: 1, privacy_request: 1 });
+    expect(result.summary).toMatchObject({ customer: 1, message: 2, message_event: 1, outbox_email: 3, direct_message: 1, retention_dispatch: 1, retention_enrollment: 1, suppression: 1, inbox_event: 1, profile_link: 1, privacy_request: 1 });
     const [record] = await em().execute<Record<string, unknown>[]>(`select store_id, kind, source, email_hash, customer_id from privacy_request where id = ?`, [result.requestId]);
     expect(record).toEqual({ store_id: storeId, kind: 'erasure', source: 'merchant', email_hash: sha256(ANN.email), customer_id: customerId });
     // Rows that carry statistics stay, without the person.

@@ -6,3 +6,5 @@ export * from './rule-sync.activities.js';
 export * from './test-send.activities.js';
 export * from './rule-preview.service.js';
 export * from './retention-backfill.js';
+export * from './direct-message.activities.js';
+export * from './direct-messages.service.js';

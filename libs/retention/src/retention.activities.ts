@@ -185,7 +185,7 @@ const settleParams = (input: SendRetentionMessageInput, at: Date) => [at, input.
 /** How long a paused rule's due send waits before the activity looks again (a resume signal wakes it sooner). */
 const PAUSE_RECHECK_MS = 60 * 60_000;
 /** Postmark lists a sent message in its search with a delay; before this, "not found" is not yet an answer. */
-const PROVIDER_INDEX_DELAY_MS = 5 * 60_000;
+export const PROVIDER_INDEX_DELAY_MS = 5 * 60_000;
 /** How often an unconfirmed hand-off is looked up while the index may still be catching up. */
 const UNCONFIRMED_RECHECK_MS = 30_000;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, NotFoundError, parseIsoDuration, RULE_STATUSES, SENDING_FILTERS, ValidationError } from '@boomerang/domain';
 import { CustomerSchema, RetentionRuleSchema, StoreSchema, type EntityManager, type RetentionRule } from '@boomerang/persistence';
 import { TEMPLATE_LIMITS, type TemplateCompiler } from '@boomerang/email';
-import { missingCanSpamFields } from '@boomerang/stores';
+import { assertCanSpamComplete } from '@boomerang/stores';
 import { email, parseOrThrow, text, uuid } from '@boomerang/validation';
 import type { RetentionLifecycle } from '@boomerang/temporal-client';
 import type { RuleSyncInput } from '@boomerang/workflows';
@@ -243,15 +243,7 @@ export class RulesService {
 
   /** A marketing rule may not go live before the store's CAN-SPAM details are complete (409 names what is missing). */
   private async assertCanSend(em: EntityManager, storeId: string): Promise<void> {
-    const store = await em.findOneOrFail(StoreSchema, { id: storeId });
-    const missing = missingCanSpamFields(store);
-    if (missing.length) {
-      throw new DomainError(
-        'conflict',
-        `store is missing CAN-SPAM details required before sending: ${missing.join(', ')}`,
-        missing.map((field) => ({ field: `store.${field}`, message: 'is required before a rule can be activated' })),
-      );
-    }
+    assertCanSpamComplete(await em.findOneOrFail(StoreSchema, { id: storeId }), 'is required before a rule can be activated');
   }
 
   /** Days in the API; an ISO-8601 duration (`PT10S`) for short windows in tests and demos. */

@@ -20,6 +20,9 @@ import {
   type RuleSyncInput,
   type TestSendInput,
   type TestSendResult,
+  directMessageWorkflowId,
+  type DirectMessageInput,
+  type DirectMessageOutcome,
 } from '@boomerang/workflows';
 import { HistoricalSyncLifecycle, type StartHistoricalSync } from './historical-sync.lifecycle.js';
 import { retentionWorkflowId } from './retention-ids.js';
@@ -252,6 +255,36 @@ export class RetentionLifecycle {
       args: [input],
       workflowExecutionTimeout: '2 minutes',
     });
+  }
+
+  /**
+   * Hands a merchant's message to the worker (one workflow per request id: the same request twice is one email) and
+   * waits up to `waitMs` for the outcome; still sending after that, it answers `sending` and the workflow carries on.
+   */
+  async sendDirectMessage(input: DirectMessageInput, waitMs = 10_000): Promise<DirectMessageOutcome | { messageId: string; status: 'sending' }> {
+    const workflowId = directMessageWorkflowId(input.storeId, input.requestId);
+    const handle = await this.client.connection.withDeadline(Date.now() + this.callTimeoutMs, async () => {
+      try {
+        return await this.client.workflow.start('directMessageWorkflow', {
+          workflowId,
+          taskQueue: RULES_TASK_QUEUE,
+          args: [input],
+          // A completed message is never sent again for the same request, however late the repeat comes.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        return this.client.workflow.getHandle(workflowId);
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+    try {
+      const outcome = await Promise.race([handle.result() as Promise<DirectMessageOutcome>, late]);
+      return outcome ?? { messageId: input.messageId, status: 'sending' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Starts the store's historical sync; `started: false` when one already runs. */

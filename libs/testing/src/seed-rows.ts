@@ -33,6 +33,7 @@ const DEFAULTS = {
     received_at: now,
   }),
   conversion: (now) => ({ revenue_cents: 1000, currency: 'USD', occurred_at: now, created_at: now }),
+  direct_message: (now) => ({ sender_name: 'Test store', sender_email: 'shop@example.com', to_email: 'customer@example.com', subject: 'Hello', body: 'Hello', status: 'sent', created_at: now }),
   outbox_email: (now) => ({
     from_address: 'shop@example.com',
     to_address: 'customer@example.com',

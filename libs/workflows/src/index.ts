@@ -4,3 +4,4 @@ export * from './rule-sync.contracts.js';
 export * from './search-attributes.js';
 export * from './historical-sync.contracts.js';
 export * from './webhook.contracts.js';
+export * from './direct-message.contracts.js';

@@ -32,6 +32,8 @@ describe('workflow replay', () => {
     expect(files.filter((f) => f.startsWith('historicalSyncWorkflow')).length).toBeGreaterThan(2);
     // Recorded by apps/api/test/outgoing-webhooks.spec.ts: delivered and retried runs, one ended by a disabled endpoint, one by a deleted one.
     expect(files.filter((f) => f.startsWith('webhookEndpointWorkflow')).length).toBeGreaterThan(2);
+    // Recorded by apps/api/test/direct-messages.spec.ts: sent at once, and one that waited on a timer for Postmark's answer.
+    expect(files.filter((f) => f.startsWith('directMessageWorkflow')).length).toBeGreaterThan(2);
   });
 
   it.each(files)('replays %s deterministically with the current code', async (file) => {

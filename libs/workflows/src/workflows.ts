@@ -4,3 +4,4 @@ export { ruleSyncWorkflow } from './rule-sync.workflow.js';
 export { testSendWorkflow } from './test-send.workflow.js';
 export { historicalSyncWorkflow } from './historical-sync.workflow.js';
 export { webhookEndpointWorkflow } from './webhook-endpoint.workflow.js';
+export { directMessageWorkflow } from './direct-message.workflow.js';

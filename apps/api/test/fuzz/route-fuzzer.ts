@@ -173,6 +173,9 @@ export function seedBodies(route: AppRoute, ctx: FuzzContext): unknown[] {
     'POST /api/v1/stores/:storeId/rules/:ruleId/activate': [{ backfill: 'none' }],
     'POST /api/v1/stores/:storeId/rules/:ruleId/test-send': [{ to: 'fuzz.test@example.com', customerId: tenant.customerId }],
     'POST /api/v1/stores/:storeId/customers/:customerId/subscription': [{ subscribed: true, reason: 'Fuzz: asked by phone' }],
+    'POST /api/v1/stores/:storeId/customers/:customerId/messages': [
+      { requestId: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed', orderId: tenant.orderId, senderName: 'Fuzz Store', senderEmail: 'owner@fuzz.example', subject: 'About your order', body: 'Hello\n\nFuzz' },
+    ],
     'POST /api/v1/stores/:storeId/rules/preview': [
       {
         name: VALID_RULE.name,

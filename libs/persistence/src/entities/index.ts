@@ -6,6 +6,7 @@ import { StoreTrialSchema } from './store-trial.entity.js';
 import { UserSessionSchema } from './user-session.entity.js';
 import { UserSchema } from './user.entity.js';
 import { CustomerSchema } from './customer.entity.js';
+import { DirectMessageSchema } from './direct-message.entity.js';
 import { CustomerSubscriptionEventSchema } from './customer-subscription-event.entity.js';
 import { MessageEventSchema } from './message-event.entity.js';
 import { SuppressionSchema } from './suppression.entity.js';
@@ -38,6 +39,7 @@ export * from './store-trial.entity.js';
 export * from './user-session.entity.js';
 export * from './user.entity.js';
 export * from './customer.entity.js';
+export * from './direct-message.entity.js';
 export * from './customer-subscription-event.entity.js';
 export * from './message-event.entity.js';
 export * from './suppression.entity.js';
@@ -70,6 +72,7 @@ export const ENTITIES = [
   RetentionEnrollmentSchema,
   RetentionDispatchSchema,
   MessageSchema,
+  DirectMessageSchema,
   OutboxEmailSchema,
   MessageEventSchema,
   SuppressionSchema,

@@ -21,6 +21,7 @@ import { Migration20261126152000_Segments } from './Migration20261126152000_Segm
 import { Migration20261126160000_SegmentCriteria } from './Migration20261126160000_SegmentCriteria.js';
 import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170000_OutgoingWebhooks.js';
 import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
+import { Migration20261126190000_DirectMessages } from './Migration20261126190000_DirectMessages.js';
 import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
 import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
 
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126171000_WebhookEventTriggers', class: Migration20261126171000_WebhookEventTriggers },
   { name: 'Migration20261126180000_OrderViews', class: Migration20261126180000_OrderViews },
   { name: 'Migration20261126170000_StoreDashboard', class: Migration20261126170000_StoreDashboard },
+  { name: 'Migration20261126190000_DirectMessages', class: Migration20261126190000_DirectMessages },
 ];

@@ -864,6 +864,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/customers/{customerId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DirectMessages_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/orders": {
         parameters: {
             query?: never;
@@ -2001,6 +2017,18 @@ export type components = {
             /** @description False when the customer was already in that state (nothing recorded) */
             changed: boolean;
         };
+        DirectMessageResult: {
+            /** Format: uuid */
+            messageId: string;
+            to: string;
+            /**
+             * @description `sending`: the worker has it and will send it once, through any outage
+             * @enum {string}
+             */
+            status: "sending" | "sent" | "skipped" | "failed";
+            reason?: string | null;
+            at?: string;
+        };
         OrderListItem: {
             /** Format: uuid */
             id: string;
@@ -2118,7 +2146,7 @@ export type components = {
         };
         OrderTimelineEntry: {
             /** @enum {string} */
-            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending";
+            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending" | "customer_messaged" | "customer_message_pending" | "customer_message_failed";
             /** Format: date-time */
             at: string;
             /** @description The entry as a sentence */
@@ -6151,6 +6179,85 @@ export interface operations {
             };
             /** @description Unknown (or malformed) id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DirectMessages_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    requestId: string;
+                    orderId?: string;
+                    senderName: string;
+                    senderEmail: string;
+                    subject: string;
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Sent (or skipped, failed, with the reason) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectMessageResult"];
+                };
+            };
+            /** @description Accepted: still sending */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectMessageResult"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
