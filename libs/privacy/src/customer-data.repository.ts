@@ -45,6 +45,20 @@ export interface ExportedOrder {
   lines: ExportedOrderLine[];
 }
 
+/** A message the merchant wrote to the customer from the order view. */
+export interface ExportedDirectMessage {
+  id: string;
+  orderId: string | null;
+  senderName: string;
+  senderEmail: string;
+  subject: string;
+  body: string;
+  status: string;
+  reason: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
 export interface ExportedMessageEvent {
   type: string;
   source: string;
@@ -169,6 +183,26 @@ export class CustomerDataRepository {
       openCount: num(r.open_count),
       clickCount: num(r.click_count),
       events: (r.events as { type: string; source: string; url: string | null; occurredAt: string }[]).map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
+    }));
+  }
+
+  async directMessages(storeId: string, customerId: string): Promise<ExportedDirectMessage[]> {
+    const rows = await this.em.execute<Record<string, unknown>[]>(
+      `select id, order_id, sender_name, sender_email, subject, body, status, reason, created_at, sent_at from direct_message
+       where store_id = ? and customer_id = ? order by created_at desc limit ?`,
+      [storeId, customerId, EXPORT_ROW_LIMIT],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      orderId: (r.order_id as string | null) ?? null,
+      senderName: r.sender_name as string,
+      senderEmail: r.sender_email as string,
+      subject: r.subject as string,
+      body: r.body as string,
+      status: r.status as string,
+      reason: (r.reason as string | null) ?? null,
+      createdAt: date(r.created_at)!,
+      sentAt: date(r.sent_at),
     }));
   }
 

@@ -4,6 +4,7 @@ import {
   EXPORT_ROW_LIMIT,
   type CustomerProfile,
   type ExportedConversion,
+  type ExportedDirectMessage,
   type ExportedEnrollment,
   type ExportedMessage,
   type ExportedOrder,
@@ -20,6 +21,8 @@ export interface CustomerExport {
   subscription: { subscribed: boolean; unsubscribedAt: Date | null; suppressed: { reason: string; createdAt: Date } | null };
   orders: ExportedOrder[];
   messages: ExportedMessage[];
+  /** Messages the merchant wrote to the customer (the order view's "Message the customer"). */
+  directMessages: ExportedDirectMessage[];
   retentionEnrollments: ExportedEnrollment[];
   conversions: ExportedConversion[];
 }
@@ -47,13 +50,15 @@ export async function buildCustomerExport(
     subscription: { subscribed: false, unsubscribedAt: null, suppressed: null },
     orders: [],
     messages: [],
+    directMessages: [],
     retentionEnrollments: [],
     conversions: [],
   };
   if (!profile) return empty;
-  const [orders, messages, retentionEnrollments, conversions, suppressed] = [
+  const [orders, messages, directMessages, retentionEnrollments, conversions, suppressed] = [
     await data.orders(storeId, profile.id),
     await data.messages(storeId, profile.id),
+    await data.directMessages(storeId, profile.id),
     await data.enrollments(storeId, profile.id),
     await data.conversions(storeId, profile.id),
     await data.suppression(storeId, profile.email),
@@ -64,6 +69,7 @@ export async function buildCustomerExport(
     subscription: { subscribed: isSubscribed(profile), unsubscribedAt: profile.unsubscribedAt, suppressed },
     orders,
     messages,
+    directMessages,
     retentionEnrollments,
     conversions,
   };

@@ -71,6 +71,8 @@ describe('ProfileLinkService (PostgreSQL, injected clock)', () => {
       [storeId, messageId, now, now],
     );
     await seedRow(e, 'retention_enrollment', { store_id: storeId, rule_id: ruleId, customer_id: ann, state: 'armed' });
+    await seedRow(e, 'direct_message', { store_id: storeId, request_id: crypto.randomUUID(), customer_id: ann, order_id: orderId, to_email: 'ann@privacy.example', subject: 'Your parcel', body: 'Hi Ann, it ships today.' });
+    await seedRow(e, 'direct_message', { store_id: storeId, request_id: crypto.randomUUID(), customer_id: ben, to_email: 'ben@privacy.example', subject: 'For Ben only', body: 'Hi Ben' });
     // Another store's customer with the same address: its data must never show through Ann's link.
     await seedRow(e, 'store_order', { store_id: otherStoreId, customer_id: stranger, number: '#OTHER' });
   });
@@ -185,7 +187,7 @@ describe('ProfileLinkService (PostgreSQL, injected clock)', () => {
     expect((await failure(service.setSubscription(em(), session, { subscribed: 'yes' }))).issues).toEqual([expect.objectContaining({ field: 'subscribed' })]);
   });
 
-  it('exports profile, orders with lines, messages with their events and enrollments', async () => {
+  it('exports profile, orders with lines, messages with their events, messages the merchant wrote and enrollments', async () => {
     await service.send(em(), storeId, ann);
     const { session } = await service.open(em(), { token: tokenOf(sent.at(-1)!) });
     const exported = await service.export(em(), session);
@@ -197,8 +199,10 @@ describe('ProfileLinkService (PostgreSQL, injected clock)', () => {
     expect(exported.messages).toEqual([
       expect.objectContaining({ subject: 'Running low, Ann?', ruleName: 'Coffee refill', events: [expect.objectContaining({ type: 'open', source: 'pixel' })] }),
     ]);
+    expect(exported.directMessages).toEqual([expect.objectContaining({ subject: 'Your parcel', body: 'Hi Ann, it ships today.', status: 'sent' })]);
     expect(exported.retentionEnrollments).toEqual([expect.objectContaining({ ruleName: 'Coffee refill', state: 'armed' })]);
     expect(JSON.stringify(exported)).not.toContain('#OTHER');
+    expect(JSON.stringify(exported)).not.toContain('For Ben only');
   });
 
   it('limits links per customer', async () => {

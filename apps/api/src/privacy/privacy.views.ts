@@ -90,6 +90,7 @@ export const customerExportSchema = z
     subscription: z.record(z.string(), z.unknown()),
     orders: z.array(z.record(z.string(), z.unknown())),
     messages: z.array(z.record(z.string(), z.unknown())),
+    directMessages: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Messages the merchant wrote to the customer' }),
     retentionEnrollments: z.array(z.record(z.string(), z.unknown())),
     conversions: z.array(z.record(z.string(), z.unknown())),
   })

@@ -2264,6 +2264,10 @@ export type components = {
             messages: {
                 [key: string]: unknown;
             }[];
+            /** @description Messages the merchant wrote to the customer */
+            directMessages: {
+                [key: string]: unknown;
+            }[];
             retentionEnrollments: {
                 [key: string]: unknown;
             }[];
