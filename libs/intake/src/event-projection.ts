@@ -37,6 +37,9 @@ export class ProjectionRound {
   private readonly catalog = new Map<string, CatalogEntry[]>();
   /** Orders `prepare` wrote, by the normalized order they came from. */
   readonly prepared = new Map<NormalizedOrder, ProjectedOrder>();
+  /** Applied order writes whose outgoing events `flush` raises, one statement per store instead of one per order. */
+  private readonly orderWrites = new Map<string, OrderWrite[]>();
+  private orderEvents: OrderEventsPort | null = null;
 
   constructor(readonly batched = true) {
     this.rules = new RetentionRoundCache(batched);
@@ -85,6 +88,14 @@ export class ProjectionRound {
     }
   }
 
+  async recordOrderWrite(em: EntityManager, port: OrderEventsPort, storeId: string, write: OrderWrite): Promise<void> {
+    if (!this.batched) return port.onOrders(em, storeId, [write]);
+    this.orderEvents = port;
+    const writes = this.orderWrites.get(storeId) ?? [];
+    writes.push(write);
+    this.orderWrites.set(storeId, writes);
+  }
+
   async recordCatalog(em: EntityManager, storeId: string, entry: CatalogEntry): Promise<void> {
     if (!this.batched) return writeCatalog(em, storeId, [entry]);
     const entries = this.catalog.get(storeId) ?? [];
@@ -93,12 +104,14 @@ export class ProjectionRound {
   }
 
   /**
-   * The deferred writes, store by store in id order (so two rounds lock rows in one order): the catalogue, then
-   * retention's arms and signals. Answers the ids of the signals it wrote, per store, to deliver after the commit.
+   * The deferred writes, store by store in id order (so two rounds lock rows in one order): the catalogue, the
+   * outgoing events of the orders, then retention's arms and signals. Answers the ids of the signals it wrote, per store, to deliver after the commit.
    */
   async flush(em: EntityManager): Promise<{ storeId: string; ids: number[] }[]> {
     for (const storeId of [...this.catalog.keys()].sort()) await writeCatalog(em, storeId, this.catalog.get(storeId)!);
     this.catalog.clear();
+    for (const storeId of [...this.orderWrites.keys()].sort()) await this.orderEvents!.onOrders(em, storeId, this.orderWrites.get(storeId)!);
+    this.orderWrites.clear();
     return this.rules.flush(em);
   }
 }
@@ -129,7 +142,14 @@ export interface PrivacyRequestPort {
  * rows written in the projection's transaction, so an event exists exactly when its order write does.
  */
 export interface OrderEventsPort {
-  onOrder(em: EntityManager, order: Order, customer: Customer, previousStatus: OrderStatus | null): Promise<void>;
+  /** The applied order writes of one store, in the order they were projected. */
+  onOrders(em: EntityManager, storeId: string, writes: readonly OrderWrite[]): Promise<void>;
+}
+
+export interface OrderWrite {
+  order: Order;
+  customer: Customer;
+  previousStatus: OrderStatus | null;
 }
 
 export interface EventProjectionDeps {
@@ -221,7 +241,9 @@ export class EventProjection {
         placedAt: projected.order.placedAt,
       });
       signals = await this.deps.retention.onOrder(em, projected.order, customer, projected.previousStatus, round.rules);
-      await this.deps.orderEvents?.onOrder(em, projected.order, customer, projected.previousStatus);
+      if (this.deps.orderEvents) {
+        await round.recordOrderWrite(em, this.deps.orderEvents, storeId, { order: projected.order, customer, previousStatus: projected.previousStatus });
+      }
     }
     return {
       result: {

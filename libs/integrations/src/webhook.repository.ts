@@ -198,6 +198,15 @@ export class WebhookRepository {
    * The events, owed to every active endpoint of the store subscribed to their type, in the caller's transaction (in
    * the given order: one statement, `seq` follows it). Returns how many deliveries were queued.
    */
+  /** Whether any endpoint of the store takes events now (the endpoints' `store_id` index). */
+  async hasActiveEndpoint(storeId: string): Promise<boolean> {
+    const [row] = await this.em.execute<{ found: boolean }[]>(
+      `select exists (select 1 from webhook_endpoint where store_id = ? and status = 'active') as found`,
+      [storeId],
+    );
+    return row?.found === true;
+  }
+
   async publish(storeId: string, events: readonly NewEvent[], at: Date): Promise<number> {
     if (!events.length) return 0;
     const rows = await this.em.execute<{ n: number }[]>(
