@@ -1,4 +1,4 @@
-import { FakeGoogleAnalytics, mintServiceAccountKey } from '@boomerang/testing';
+import { FakeGoogleAnalytics, mintServiceAccountKey, sampleAnalyticsRows } from '@boomerang/testing';
 import { api, createReadyStore, startStack, type Stack } from './harness.js';
 
 /**
@@ -19,11 +19,7 @@ describe('Google Analytics on the whole stack', () => {
   beforeAll(async () => {
     await google.start();
     google.registerServiceAccount(account.key, account.publicKey);
-    google.addProperty(PROPERTY, [
-      FakeGoogleAnalytics.day(2, { sessionSource: 'google', sessionMedium: 'organic', sessionDefaultChannelGroup: 'Organic Search' }, { sessions: 300, totalUsers: 210 }),
-      FakeGoogleAnalytics.day(4, { sessionSource: 'roasters.example', sessionMedium: 'referral', sessionDefaultChannelGroup: 'Referral' }, { sessions: 45, totalUsers: 40 }),
-      FakeGoogleAnalytics.day(6, { eventName: 'view_search_results', searchTerm: 'cold brew' }, { eventCount: 17 }),
-    ], [account.key.client_email]);
+    google.addProperty(PROPERTY, sampleAnalyticsRows(), [account.key.client_email]);
     stack = await startStack({ worker: false, projector: false, env: { GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl, GOOGLE_ANALYTICS_DATA_API_URL: google.origin } });
     store = await createReadyStore(stack, 'Analytics Beans');
   }, 120_000);
@@ -71,10 +67,10 @@ describe('Google Analytics on the whole stack', () => {
     expect(body.analytics).toMatchObject({
       state: 'fresh',
       error: null,
-      visits: { sessions: 345, empty: null },
-      visitors: { users: 250, organicSearchSessions: 300, siteSearches: 17, empty: null },
-      topReferrals: { items: [{ source: 'roasters.example', sessions: 45 }], empty: null },
-      topSearchTerms: { items: [{ term: 'cold brew', searches: 17 }], empty: null },
+      visits: { sessions: 295, empty: null },
+      visitors: { users: 231, organicSearchSessions: 120, siteSearches: 36, empty: null },
+      topReferrals: { items: [{ source: 'beanforum.example', sessions: 55 }, { source: 'coffeeblog.example', sessions: 40 }], empty: null },
+      topSearchTerms: { items: [{ term: 'espresso beans', searches: 22 }, { term: 'decaf', searches: 14 }], empty: null },
     });
     expect(google.reports.length - before).toBe(5);
     // Cached: the next view asks Google nothing.
@@ -87,7 +83,7 @@ describe('Google Analytics on the whole stack', () => {
     google.reportFault = { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Exhausted property tokens per hour for this property.' };
     const { body } = await merchant('GET', '/dashboard');
     google.reportFault = null;
-    expect(body.analytics).toMatchObject({ state: 'stale', error: expect.stringContaining('429 RESOURCE_EXHAUSTED'), visits: { sessions: 345, empty: null } });
+    expect(body.analytics).toMatchObject({ state: 'stale', error: expect.stringContaining('429 RESOURCE_EXHAUSTED'), visits: { sessions: 295, empty: null } });
 
     expect((await merchant('DELETE', '/google-analytics')).status).toBe(204);
     expect((await merchant('DELETE', '/google-analytics')).status).toBe(404);

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@boomerang/persistence';
-import { FakeGoogleAnalytics, mintServiceAccountKey, openTestOrm, seedRow, type FakeGaRow, type TestOrm } from '@boomerang/testing';
+import { FakeGoogleAnalytics, mintServiceAccountKey, openTestOrm, sampleAnalyticsRows, seedRow, type TestOrm } from '@boomerang/testing';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DomainError } from '@boomerang/domain';
 import type { SecretSealer } from '../webhook-endpoints.service.js';
@@ -25,17 +25,6 @@ const cipher: SecretSealer = {
   },
 };
 
-/** Ninety days of a coffee shop's traffic: search, referrals, direct, and site searches. */
-const ROWS: FakeGaRow[] = [
-  FakeGoogleAnalytics.day(1, { sessionSource: 'google', sessionMedium: 'organic', sessionDefaultChannelGroup: 'Organic Search' }, { sessions: 120, totalUsers: 90 }),
-  FakeGoogleAnalytics.day(3, { sessionSource: 'coffeeblog.example', sessionMedium: 'referral', sessionDefaultChannelGroup: 'Referral' }, { sessions: 40, totalUsers: 30 }),
-  FakeGoogleAnalytics.day(20, { sessionSource: 'beanforum.example', sessionMedium: 'referral', sessionDefaultChannelGroup: 'Referral' }, { sessions: 55, totalUsers: 41 }),
-  FakeGoogleAnalytics.day(30, { sessionSource: '(direct)', sessionMedium: '(none)', sessionDefaultChannelGroup: 'Direct' }, { sessions: 80, totalUsers: 70 }),
-  FakeGoogleAnalytics.day(2, { eventName: 'view_search_results', searchTerm: 'decaf' }, { eventCount: 14 }),
-  FakeGoogleAnalytics.day(5, { eventName: 'view_search_results', searchTerm: 'espresso beans' }, { eventCount: 22 }),
-  // Outside the 90 days: never counted.
-  FakeGoogleAnalytics.day(120, { sessionSource: 'old.example', sessionMedium: 'referral', sessionDefaultChannelGroup: 'Referral' }, { sessions: 999, totalUsers: 999 }),
-];
 
 describe('Google Analytics: connect and the dashboard report (PostgreSQL, the fake GA4 Data API on loopback)', () => {
   let db: TestOrm;
@@ -55,7 +44,7 @@ describe('Google Analytics: connect and the dashboard report (PostgreSQL, the fa
     orm = db.orm;
     await google.start();
     google.registerServiceAccount(account.key, account.publicKey);
-    google.addProperty(PROPERTY, ROWS, [account.key.client_email]);
+    google.addProperty(PROPERTY, sampleAnalyticsRows(), [account.key.client_email]);
     service = new GoogleAnalyticsService({
       sealer: cipher,
       settings: { tokenUrl: google.tokenUrl, dataApiUrl: google.origin, cacheTtlMs: 3_600_000, refreshLeaseMs: 60_000, timeoutMs: 5_000 },
@@ -182,7 +171,7 @@ describe('Google Analytics: connect and the dashboard report (PostgreSQL, the fa
     google.grant(PROPERTY, revoked.key.client_email);
     await service.connect(em(), fresh, { propertyId: PROPERTY, serviceAccountKey: revoked.key });
     // Access removed after connecting: the next read is refused.
-    google.addProperty(PROPERTY, ROWS, [account.key.client_email]);
+    google.addProperty(PROPERTY, sampleAnalyticsRows(), [account.key.client_email]);
     const view = await service.widgets(em(), fresh);
     expect(view).toMatchObject({ state: 'unavailable', report: null, error: expect.stringContaining('403 PERMISSION_DENIED') });
     expect(await service.status(em(), fresh)).toMatchObject({ status: 'error', lastError: expect.stringContaining('PERMISSION_DENIED') });

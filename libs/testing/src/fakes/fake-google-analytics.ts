@@ -269,3 +269,22 @@ function evaluate(body: Record<string, unknown>, rows: FakeGaRow[]): unknown {
     kind: 'analyticsData#runReport',
   };
 }
+
+/**
+ * Ninety days of a coffee shop's traffic, for every suite: 295 sessions and 231 users in the 90 days (120 of them
+ * from organic search), referrals from beanforum.example (55) and coffeeblog.example (40), 36 site searches
+ * ("espresso beans" 22, "decaf" 14), and one older referral that no 90-day report may count.
+ */
+export function sampleAnalyticsRows(): FakeGaRow[] {
+  const day = FakeGoogleAnalytics.day;
+  const session = (source: string, medium: string, group: string) => ({ sessionSource: source, sessionMedium: medium, sessionDefaultChannelGroup: group });
+  return [
+    day(1, session('google', 'organic', 'Organic Search'), { sessions: 120, totalUsers: 90 }),
+    day(3, session('coffeeblog.example', 'referral', 'Referral'), { sessions: 40, totalUsers: 30 }),
+    day(20, session('beanforum.example', 'referral', 'Referral'), { sessions: 55, totalUsers: 41 }),
+    day(30, session('(direct)', '(none)', 'Direct'), { sessions: 80, totalUsers: 70 }),
+    day(2, { eventName: 'view_search_results', searchTerm: 'decaf' }, { eventCount: 14 }),
+    day(5, { eventName: 'view_search_results', searchTerm: 'espresso beans' }, { eventCount: 22 }),
+    day(120, session('old.example', 'referral', 'Referral'), { sessions: 999, totalUsers: 999 }),
+  ];
+}
