@@ -164,6 +164,24 @@ describe('Google Analytics: connect and the dashboard report (PostgreSQL, the fa
     expect(await service.widgets(em(), storeId)).toMatchObject({ state: 'fresh', error: null });
   });
 
+  it('gives up on a Google that does not answer within the timeout and serves the last report, stale', async () => {
+    const impatient = new GoogleAnalyticsService({
+      sealer: cipher,
+      settings: { tokenUrl: google.tokenUrl, dataApiUrl: google.origin, cacheTtlMs: 3_600_000, refreshLeaseMs: 60_000, timeoutMs: 500 },
+      clock: () => now,
+    });
+    now = new Date(now.getTime() + 2 * 3_600_000);
+    // The first request (a token exchange: this instance has no token yet) hangs.
+    google.hangNext(1);
+    const started = Date.now();
+    const view = await impatient.widgets(em(), storeId);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(view).toMatchObject({ state: 'stale', error: expect.stringContaining('timed out') });
+    expect(view.report!.visits).toBe(295);
+    now = new Date(now.getTime() + 61_000);
+    expect(await impatient.widgets(em(), storeId)).toMatchObject({ state: 'fresh', error: null });
+  });
+
   it('names the error when there is no report to fall back on, and marks a revoked key as an error', async () => {
     const fresh = await seedRow(em(), 'store');
     const revoked = mintServiceAccountKey('revoked');
