@@ -36,7 +36,8 @@ import { RulePreviewController } from './rules/rule-preview.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { CustomerSegmentsController, SegmentsController } from './segments/segments.controller.js';
 import { SegmentsService } from '@boomerang/segments';
-import { WebhookEndpointsService } from '@boomerang/integrations';
+import { GoogleAnalyticsService, WebhookEndpointsService } from '@boomerang/integrations';
+import { GoogleAnalyticsController } from './google-analytics/google-analytics.controller.js';
 import { WebhookEndpointsController } from './outgoing-webhooks/webhook-endpoints.controller.js';
 import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
 import { StoreLogoController } from './stores/store-logo.controller.js';
@@ -121,7 +122,7 @@ export class AppModule {
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
         IntakeDeadLettersController, CustomersController, DirectMessagesController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
-        StoreDashboardController,
+        StoreDashboardController, GoogleAnalyticsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
       providers: [
@@ -171,6 +172,7 @@ export class AppModule {
           provide: WebhookEndpointsService,
           useValue: new WebhookEndpointsService({ sealer: CredentialsCipher.fromBase64(config.credentialsKey), allowPrivateAddresses: config.webhookAllowPrivateAddresses }),
         },
+        { provide: GoogleAnalyticsService, useValue: new GoogleAnalyticsService({ sealer: CredentialsCipher.fromBase64(config.credentialsKey), settings: config.googleAnalytics }) },
         // Every subscription change (merchant, unsubscribe link, Postmark) goes through the one SubscriptionService.
         { provide: SubscriptionService, useValue: new SubscriptionService() },
         { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },

@@ -33,6 +33,13 @@ function issuesOf(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 describe('loadApiConfig', () => {
+  it('points Google Analytics where the variables say, and refuses a cache outside a minute to a day', () => {
+    const config = loadApiConfig({ DATABASE_URL, GOOGLE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/token', GOOGLE_ANALYTICS_DATA_API_URL: 'http://127.0.0.1:9', GOOGLE_ANALYTICS_CACHE_SECONDS: '600' });
+    expect(config.googleAnalytics).toEqual({ tokenUrl: 'http://127.0.0.1:9/token', dataApiUrl: 'http://127.0.0.1:9', cacheTtlMs: 600_000 });
+    expect(() => loadApiConfig({ DATABASE_URL, GOOGLE_ANALYTICS_CACHE_SECONDS: '5' })).toThrow(/GOOGLE_ANALYTICS_CACHE_SECONDS/);
+    expect(() => loadApiConfig({ DATABASE_URL, GOOGLE_OAUTH_TOKEN_URL: 'file:///etc/passwd' })).toThrow(/GOOGLE_OAUTH_TOKEN_URL/);
+  });
+
   it('works on a fresh machine with only DATABASE_URL (what npm start passes)', () => {
     expect(loadApiConfig({ DATABASE_URL })).toEqual({
       port: 3000,
@@ -54,6 +61,7 @@ describe('loadApiConfig', () => {
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
       webhookAllowPrivateAddresses: false,
       googleMapsEmbedKey: null,
+      googleAnalytics: { tokenUrl: 'https://oauth2.googleapis.com/token', dataApiUrl: 'https://analyticsdata.googleapis.com', cacheTtlMs: 3_600_000 },
     });
   });
 

@@ -60,6 +60,8 @@ export interface ApiConfig {
   platformEndpoints: PlatformEndpoints;
   /** Outgoing webhook endpoints may point at private, loopback or link-local addresses (tests; never production). */
   webhookAllowPrivateAddresses: boolean;
+  /** Google Analytics: where Google's token endpoint and the GA4 Data API are (fakes on loopback in tests), and the report cache's life. */
+  googleAnalytics: { tokenUrl: string; dataApiUrl: string; cacheTtlMs: number };
   /** Google Maps Embed API key: with it the order detail embeds a map of the shipping address, without it links to OpenStreetMap. */
   googleMapsEmbedKey: string | null;
 }
@@ -121,6 +123,10 @@ const apiEnv = z.object({
   POSTMARK_TIMEOUT_SECONDS: optional(envTimeoutSeconds),
   AUTH_RATE_LIMITS: optional(rateLimitOverrides),
   GOOGLE_MAPS_EMBED_KEY: optional(z.string().max(200, 'must be at most 200 characters').regex(/^[\w-]+$/, 'must be an API key (letters, digits, - and _)')),
+  GOOGLE_OAUTH_TOKEN_URL: optional(envHttpUrl),
+  GOOGLE_ANALYTICS_DATA_API_URL: optional(envHttpUrl),
+  // A minute at least (Google's hourly quotas), a day at most (the widgets say "last 90 days").
+  GOOGLE_ANALYTICS_CACHE_SECONDS: optional(envIntIn(60, 86_400)),
   ...platformEnvironment,
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhookEnvironment.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
 });
@@ -194,6 +200,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     email: emailConfig(transport, e),
     authRateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...e.AUTH_RATE_LIMITS },
     googleMapsEmbedKey: e.GOOGLE_MAPS_EMBED_KEY ?? null,
+    googleAnalytics: {
+      tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
+      dataApiUrl: e.GOOGLE_ANALYTICS_DATA_API_URL ?? 'https://analyticsdata.googleapis.com',
+      cacheTtlMs: (e.GOOGLE_ANALYTICS_CACHE_SECONDS ?? 3_600) * 1000,
+    },
     ...platformSettings(e),
     webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
   };

@@ -109,8 +109,9 @@ describe('email through the outbox: rendering, our own open pixel and click redi
     }
   });
 
-  it('rewrites every link to the signed redirect and keeps the originals as the allow-list', () => {
-    expect(message.links).toEqual(['https://shop.example/search?q=COFFEE-1KG', 'https://instagram.com/shop']);
+  it('rewrites every link to the signed redirect and keeps the originals (the store\'s with UTM tags) as the allow-list', () => {
+    // The store's links carry the rule as the Google Analytics campaign; its social profile and the unsubscribe link do not.
+    expect(message.links).toEqual(['https://shop.example/search?q=COFFEE-1KG&utm_source=boomerang&utm_medium=email&utm_campaign=time-to-reorder', 'https://instagram.com/shop']);
     expect(outbox.html).not.toContain('href="https://shop.example');
     expect(outbox.html).toMatch(/href="http:\/\/localhost:0\/api\/v1\/t\/c\/[^/]+\/0"/);
     expect(outbox.html).toMatch(/href="http:\/\/localhost:0\/api\/v1\/unsubscribe\//);

@@ -75,7 +75,17 @@ describe('store dashboard: the store page\'s widgets from the roll-ups (whole st
         ],
         empty: null,
       },
-      analytics: { visits: null, reason: 'analytics_not_connected' },
+      analytics: {
+        state: 'not_connected',
+        days: 90,
+        propertyId: null,
+        fetchedAt: null,
+        error: null,
+        visits: { sessions: null, empty: 'analytics_not_connected' },
+        visitors: { users: null, organicSearchSessions: null, siteSearches: null, empty: 'analytics_not_connected' },
+        topReferrals: { items: [], empty: 'analytics_not_connected' },
+        topSearchTerms: { items: [], empty: 'analytics_not_connected' },
+      },
     });
     expect(res.body.orderVolume).toEqual({
       days: week.map((day) => ({ day, orders: onDay(day).length, revenue: onDay(day).reduce((s, o) => s + o.total, 0) })),

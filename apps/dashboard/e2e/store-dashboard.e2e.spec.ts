@@ -1,4 +1,8 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { FakeGoogleAnalytics, mintServiceAccountKey, sampleAnalyticsRows } from '@boomerang/testing';
 import { launchChromium, newDesktopContext, newWatchedPage, screenshotter, stepper } from './browser.js';
 import { postOrder, reloadUntil, signUpWithStore } from './merchant.js';
 import { startE2eStack, type E2eStack } from './stack.js';
@@ -6,7 +10,8 @@ import { startE2eStack, type E2eStack } from './stack.js';
 const DAY = 86_400_000;
 
 // The store page's widgets in Chromium against the real stack: a new store shows every widget's empty state; orders
-// arrive by signed webhook and the page shows the month, the 7-day graph, the stats and the top sellers.
+// arrive by signed webhook and the page shows the month, the 7-day graph, the stats and the top sellers; the merchant
+// connects Google Analytics (the fake GA4 Data API on loopback) through the settings form, and every widget has data.
 describe('a merchant reads the store dashboard', () => {
   let stack: E2eStack;
   let browser: Browser;
@@ -17,9 +22,15 @@ describe('a merchant reads the store dashboard', () => {
   let storeId = '';
   let webhookSecret = '';
   const browserErrors: string[] = [];
+  const google = new FakeGoogleAnalytics();
+  const account = mintServiceAccountKey('boomerang-dashboard');
+  const PROPERTY = '334455667';
 
   beforeAll(async () => {
-    stack = await startE2eStack();
+    await google.start();
+    google.registerServiceAccount(account.key, account.publicKey);
+    google.addProperty(PROPERTY, sampleAnalyticsRows(), [account.key.client_email]);
+    stack = await startE2eStack({ env: { GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl, GOOGLE_ANALYTICS_DATA_API_URL: google.origin } });
     browser = await launchChromium();
     context = await newDesktopContext(browser);
     page = await newWatchedPage(context, browserErrors);
@@ -27,6 +38,7 @@ describe('a merchant reads the store dashboard', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
+    await google.stop();
   });
   const step = stepper(() => page, shot.dir, browserErrors, () => stack.logs());
   const open = async (url: string) => {
@@ -57,6 +69,10 @@ describe('a merchant reads the store dashboard', () => {
       expect(await text('widget-income')).toContain('No orders this month yet.');
       expect(await text('widget-products')).toContain('No products yet');
       expect(await text('widget-visits')).toContain('Google Analytics is not connected.');
+      expect(await text('widget-visits')).toContain('Connect Google Analytics to see visits');
+      expect(await text('widget-visitors')).toContain('Google Analytics is not connected.');
+      expect(await text('widget-top-referrals')).toContain('Google Analytics is not connected.');
+      expect(await text('widget-top-search-terms')).toContain('Google Analytics is not connected.');
       await widget('order-volume').getByText('No orders in the last 7 days.').waitFor();
       expect(await widget('order-volume').locator('canvas').count()).toBe(0);
       expect(await text('widget-stats')).toContain('No orders yet.');
@@ -89,6 +105,53 @@ describe('a merchant reads the store dashboard', () => {
       const chartHeight = await widget('order-volume').locator('canvas').evaluate((c) => c.getBoundingClientRect().height);
       expect(chartHeight).toBeGreaterThan(100);
       await shot(page, 'with-orders');
+    });
+  });
+  it('connects Google Analytics through the form (a forged key refused with Google\'s answer) and shows data in every widget', async () => {
+    await step('a forged key is refused, naming Google\'s answer', async () => {
+      await widget('visits').getByRole('link', { name: 'Connect Google Analytics to see visits' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Google Analytics' }).waitFor();
+      await page.getByLabel('GA4 property id').fill(PROPERTY);
+      const forged = { ...account.key, private_key: mintServiceAccountKey().key.private_key };
+      await page.getByLabel('Service account JSON key').fill(JSON.stringify(forged, null, 2));
+      await page.getByRole('button', { name: 'Connect Google Analytics' }).click();
+      await page.getByText('Invalid JWT Signature.').first().waitFor();
+      expect(await page.getByTestId('ga-error').innerText()).toContain('invalid_grant');
+      expect(await page.getByTestId('ga-connection').count()).toBe(0);
+      await shot(page, 'ga-forged-key');
+    });
+    await step('the key file uploaded connects', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'ga-key-'));
+      const file = join(dir, 'beanthere-analytics-1a2b3c.json');
+      await writeFile(file, JSON.stringify(account.key, null, 2));
+      await page.getByLabel('GA4 property id').fill(PROPERTY);
+      await page.getByLabel('…or upload the key file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Connect Google Analytics' }).click();
+      await page.getByText(`Google Analytics connected: property ${PROPERTY}.`).waitFor();
+      expect(await text('ga-connection')).toContain(account.key.client_email);
+      // The key is never shown back.
+      expect(await page.content()).not.toContain('PRIVATE KEY');
+    });
+    await step('every widget of the store dashboard has data', async () => {
+      await open(`${stack.dashboardUrl}/stores/${storeId}`);
+      expect(await text('visits')).toBe('295');
+      expect(await text('widget-visits')).toContain('Sessions, last 90 days');
+      const visitors = await text('widget-visitors');
+      expect(visitors).toContain('Visitors 231');
+      expect(visitors).toContain('Organic search visits 120');
+      expect(visitors).toContain('Site searches 36');
+      const referrals = (await widget('top-referrals').locator('tbody tr').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+      expect(referrals).toEqual(['beanforum.example 55', 'coffeeblog.example 40']);
+      const terms = (await widget('top-search-terms').locator('tbody tr').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+      expect(terms).toEqual(['espresso beans 22', 'decaf 14']);
+      // Every other widget keeps its figures.
+      expect(await text('total-orders')).toBe('3');
+      expect(await widget('top-sellers').locator('tbody tr').count()).toBe(2);
+      expect(await widget('order-volume').locator('canvas').count()).toBe(1);
+      for (const name of ['income', 'orders', 'products', 'visits', 'order-volume', 'stats', 'top-sellers', 'visitors', 'top-referrals', 'top-search-terms']) {
+        expect(await widget(name).locator('.empty').count()).toBe(0);
+      }
+      await shot(page, 'every-widget');
     });
   });
 });

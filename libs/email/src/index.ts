@@ -10,3 +10,4 @@ export * from './template-compiler.js';
 export * from './template-errors.js';
 export * from './template-limits.js';
 export * from './template-variables.js';
+export * from './utm.js';

@@ -9,3 +9,4 @@ export * from './webhook-sender.js';
 export * from './webhook-waker.js';
 export * from './webhook.activities.js';
 export * from './webhook.repository.js';
+export * from './google-analytics/index.js';

@@ -1,6 +1,6 @@
 import { fromMinorUnits } from '@boomerang/domain';
 import type { EmailTransport, OutgoingEmail, ProductVariables, RenderContext, StoreVariables, TemplateCompiler } from '@boomerang/email';
-import { addOpenPixel, NO_PRODUCT, RENDER_CONTEXT_LIMITS, renderMessage, rewriteLinks } from '@boomerang/email';
+import { addOpenPixel, campaignSlug, NO_PRODUCT, RENDER_CONTEXT_LIMITS, renderMessage, rewriteLinks, tagLinks } from '@boomerang/email';
 import { OrderSchema, type Customer, type EntityManager, type Order, type RetentionRule, type Store } from '@boomerang/persistence';
 import type { SendRetentionMessageInput } from '@boomerang/workflows';
 import type { UnsubscribeTokens } from '@boomerang/engagement';
@@ -43,7 +43,14 @@ export async function composeRetentionEmail(
 
   const trackingBase = deps.trackingBaseUrl !== undefined ? deps.trackingBaseUrl : deps.transport?.name === 'outbox' ? deps.publicUrl : null;
   const isUnsubscribe = (url: string) => url === unsubscribeUrl;
-  let html = rendered.html;
+  // Store, product and call-to-action links carry UTM tags so Google Analytics attributes the visit to this rule;
+  // the unsubscribe link, our own pages and the store's social profiles do not.
+  const socialLinks = new Set(context.store.socialLinks.map((l) => l.url));
+  const tagged = tagLinks(rendered, { campaign: campaignSlug(rule.name) }, {
+    storeDomain: store.domain ?? null,
+    skip: (url) => isUnsubscribe(url) || url.startsWith(`${deps.publicUrl}/`) || socialLinks.has(url),
+  });
+  let html = tagged.html;
   let links: string[];
   if (trackingBase) {
     const token = deps.unsubscribe.tracking.issue(ctx.messageId);
@@ -64,7 +71,7 @@ export async function composeRetentionEmail(
       to: customer.email,
       subject: rendered.subject,
       html,
-      text: rendered.text,
+      text: tagged.text,
       // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` to the URL.
       headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     },

@@ -30,8 +30,10 @@ import { ProfileLinkSchema } from './profile-link.entity.js';
 import { PrivacyRequestSchema } from './privacy-request.entity.js';
 import { SegmentCheckSchema, SegmentMembershipEventSchema, SegmentMembershipSchema, SegmentSchema } from './segment.entity.js';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from './webhook.entity.js';
+import { GoogleAnalyticsConnectionSchema } from './google-analytics.entity.js';
 
 export * from './account.entity.js';
+export * from './google-analytics.entity.js';
 export * from './conversion.entity.js';
 export * from './email-token.entity.js';
 export * from './rate-limit.entity.js';
@@ -105,4 +107,5 @@ export const ENTITIES = [
   WebhookAttemptSchema,
   StoreOrderDaySchema,
   StoreProductDaySchema,
+  GoogleAnalyticsConnectionSchema,
 ];

@@ -1296,6 +1296,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/google-analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GoogleAnalytics_get"];
+        put: operations["GoogleAnalytics_connect"];
+        post?: never;
+        delete: operations["GoogleAnalytics_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/outbox": {
         parameters: {
             query?: never;
@@ -2490,6 +2506,53 @@ export type components = {
             error: string | null;
             durationMs: number;
         };
+        /** @description The Google Analytics widgets (GA4 Data API), cached an hour per store */
+        StoreAnalytics: {
+            /**
+             * @description `fresh`: read within the cache's life; `stale`: the last good report, Google failing now (see `error`); `unavailable`: no report to show
+             * @enum {string}
+             */
+            state: "not_connected" | "fresh" | "stale" | "unavailable";
+            /** @description The widgets cover this many days up to today */
+            days: number;
+            propertyId: string | null;
+            /** @description When the report was read from Google */
+            fetchedAt: string | null;
+            /** @description Google's answer to the last failed read */
+            error: string | null;
+            visits: {
+                /** @description Sessions; null without a report */
+                sessions: number | null;
+                /** @description Why the widget has nothing to show (`analytics_unavailable`: see `error`); null when it has figures */
+                empty: ("analytics_not_connected" | "analytics_unavailable" | "no_visits_last_90_days" | "no_referrals_last_90_days" | "no_site_searches_last_90_days") | null;
+            };
+            visitors: {
+                /** @description Total users; null without a report */
+                users: number | null;
+                /** @description Sessions from organic search (default channel group "Organic Search"); null without a report */
+                organicSearchSessions: number | null;
+                /** @description Searches on the store's site (`view_search_results` events); null without a report */
+                siteSearches: number | null;
+                /** @description Why the widget has nothing to show (`analytics_unavailable`: see `error`); null when it has figures */
+                empty: ("analytics_not_connected" | "analytics_unavailable" | "no_visits_last_90_days" | "no_referrals_last_90_days" | "no_site_searches_last_90_days") | null;
+            };
+            topReferrals: {
+                items: {
+                    source: string;
+                    sessions: number;
+                }[];
+                /** @description Why the widget has nothing to show (`analytics_unavailable`: see `error`); null when it has figures */
+                empty: ("analytics_not_connected" | "analytics_unavailable" | "no_visits_last_90_days" | "no_referrals_last_90_days" | "no_site_searches_last_90_days") | null;
+            };
+            topSearchTerms: {
+                items: {
+                    term: string;
+                    searches: number;
+                }[];
+                /** @description Why the widget has nothing to show (`analytics_unavailable`: see `error`); null when it has figures */
+                empty: ("analytics_not_connected" | "analytics_unavailable" | "no_visits_last_90_days" | "no_referrals_last_90_days" | "no_site_searches_last_90_days") | null;
+            };
+        };
         StoreDashboard: {
             /** @description The store's currency; orders in another currency are counted as if in it */
             currency: string;
@@ -2576,13 +2639,24 @@ export type components = {
                 /** @description Why the widget has nothing to show; null when it has figures */
                 empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
             };
-            /** @description Visits, visitors, referrals and search terms need Google Analytics, not connected yet */
-            analytics: {
-                /** @description Visits this month as Google Analytics counts them; null while it is not connected */
-                visits: number | null;
-                /** @enum {string} */
-                reason: "analytics_not_connected";
-            };
+            analytics: components["schemas"]["StoreAnalytics"];
+        };
+        GoogleAnalyticsConnection: {
+            /** @description The GA4 property id (digits) */
+            propertyId: string;
+            /** @description The service account that reads it; its key is sealed at rest and never returned */
+            clientEmail: string;
+            /**
+             * @description `error` once Google refused the key or the property: connect again
+             * @enum {string}
+             */
+            status: "connected" | "error";
+            /** @description Google's answer to the last failed read */
+            lastError: string | null;
+            /** Format: date-time */
+            connectedAt: string;
+            /** @description When the dashboard's report was last read from Google */
+            lastRefreshAt: string | null;
         };
         DevOutboxSummary: {
             /** Format: uuid */
@@ -7725,7 +7799,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description This month, the last 7 and 30 days, all time, the connection and the top sellers */
+            /** @description This month, the last 7 and 30 days, all time, the connection, the top sellers, and Google Analytics' last 90 days */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7733,6 +7807,169 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StoreDashboard"];
                 };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    GoogleAnalytics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection, or null when Google Analytics is not connected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        connection: components["schemas"]["GoogleAnalyticsConnection"] | null;
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    GoogleAnalytics_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    propertyId: string;
+                    serviceAccountKey: {
+                        /** @enum {string} */
+                        type: "service_account";
+                        project_id?: string;
+                        private_key_id: string;
+                        private_key: string;
+                        client_email: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Connects (or replaces) the GA4 property with the service account's JSON key file. Google is asked first (token exchange and a minimal report): a key it refuses or a property the account cannot read is a 422 naming Google's answer, Google unreachable a 503; nothing is stored then */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleAnalyticsConnection"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well-formed but cannot be processed (e.g. a template that cannot render) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    GoogleAnalytics_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnects: the sealed key and the cached report are deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong credentials */
             401: {

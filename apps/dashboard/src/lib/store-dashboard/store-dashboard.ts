@@ -4,8 +4,9 @@ import type { components } from '../api/schema.js';
 /** GET /api/v1/stores/{storeId}/dashboard. */
 export type StoreDashboard = components['schemas']['StoreDashboard'];
 export type EmptyReason = NonNullable<StoreDashboard['totals']['empty']>;
+export type AnalyticsEmptyReason = NonNullable<StoreDashboard['analytics']['visits']['empty']>;
 
-export const EMPTY_MESSAGES: Record<EmptyReason | 'analytics_not_connected', string> = {
+export const EMPTY_MESSAGES: Record<EmptyReason | AnalyticsEmptyReason, string> = {
   no_orders_this_month: 'No orders this month yet.',
   no_products: 'No products yet: connect your store, or they appear with the first orders.',
   no_orders_last_7_days: 'No orders in the last 7 days.',
@@ -14,6 +15,10 @@ export const EMPTY_MESSAGES: Record<EmptyReason | 'analytics_not_connected', str
   not_connected: 'Your store is not connected.',
   no_sales_last_90_days: 'No sales in the last 90 days.',
   analytics_not_connected: 'Google Analytics is not connected.',
+  analytics_unavailable: 'Google Analytics could not be read.',
+  no_visits_last_90_days: 'No visits in the last 90 days.',
+  no_referrals_last_90_days: 'No visits from referral sites in the last 90 days.',
+  no_site_searches_last_90_days: 'No searches on your site in the last 90 days.',
 };
 
 /** "+25%" / "−10%" / "new" for the new customers against the 30 days before; null when both are zero. */
