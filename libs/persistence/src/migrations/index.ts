@@ -23,6 +23,7 @@ import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170
 import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
 import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
 import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
+import { Migration20261126190500_AppIntegrations } from './Migration20261126190500_AppIntegrations.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126171000_WebhookEventTriggers', class: Migration20261126171000_WebhookEventTriggers },
   { name: 'Migration20261126180000_OrderViews', class: Migration20261126180000_OrderViews },
   { name: 'Migration20261126170000_StoreDashboard', class: Migration20261126170000_StoreDashboard },
+  { name: 'Migration20261126190500_AppIntegrations', class: Migration20261126190500_AppIntegrations },
 ];
