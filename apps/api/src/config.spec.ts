@@ -53,6 +53,7 @@ describe('loadApiConfig', () => {
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
       webhookAllowPrivateAddresses: false,
+      mailchimpBaseUrl: 'https://{dc}.api.mailchimp.com/3.0',
       googleMapsEmbedKey: null,
     });
   });

@@ -23,6 +23,7 @@ import {
 } from '@boomerang/validation';
 import { DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimitSettings, type RateLimitName } from '@boomerang/accounts';
 import type { PostmarkSettings } from '@boomerang/email';
+import { MAILCHIMP_BASE_URL } from '@boomerang/integrations';
 import type { PlatformEndpoints } from '@boomerang/stores';
 import { z } from 'zod';
 
@@ -60,6 +61,8 @@ export interface ApiConfig {
   platformEndpoints: PlatformEndpoints;
   /** Outgoing webhook endpoints may point at private, loopback or link-local addresses (tests; never production). */
   webhookAllowPrivateAddresses: boolean;
+  /** The Mailchimp app's API base, `{dc}` for the key's datacenter (a fake's in tests). */
+  mailchimpBaseUrl: string;
   /** Google Maps Embed API key: with it the order detail embeds a map of the shipping address, without it links to OpenStreetMap. */
   googleMapsEmbedKey: string | null;
 }
@@ -123,6 +126,7 @@ const apiEnv = z.object({
   GOOGLE_MAPS_EMBED_KEY: optional(z.string().max(200, 'must be at most 200 characters').regex(/^[\w-]+$/, 'must be an API key (letters, digits, - and _)')),
   ...platformEnvironment,
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhookEnvironment.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+  MAILCHIMP_API_BASE_URL: webhookEnvironment.MAILCHIMP_API_BASE_URL,
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -196,6 +200,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     googleMapsEmbedKey: e.GOOGLE_MAPS_EMBED_KEY ?? null,
     ...platformSettings(e),
     webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
+    mailchimpBaseUrl: e.MAILCHIMP_API_BASE_URL ?? MAILCHIMP_BASE_URL,
   };
 }
 
