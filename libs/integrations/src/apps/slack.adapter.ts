@@ -121,7 +121,7 @@ export class SlackAdapter implements AppAdapter<SlackConfig, SlackSettings, Slac
     if (event.type === 'order.created') {
       const order = data.order ?? { currency: '' };
       const total = Number(order.totalMinor ?? 0);
-      if (total < settings.orderThresholdMinor) return `order total ${total} below the threshold ${settings.orderThresholdMinor}`;
+      if (total < settings.orderThresholdMinor) return `order total ${money(total, order.currency)} below the threshold (${settings.orderThresholdMinor} minor units)`;
       const text = `New order ${order.number ? `#${order.number}` : order.externalId}: ${money(total, order.currency)} from ${who(data.customer)}`;
       const fields = [`*Total*\n${money(total, order.currency)}`, `*Customer*\n${esc(who(data.customer))}`];
       const blocks: unknown[] = [
