@@ -75,7 +75,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps): WebhookActiv
         const failure = stop.error;
         if (stop.result === 'broken') {
           await repository.disable(storeId, endpointId, failure, clock());
-          await deps.alerts?.endpointDisabled(em, { storeId, endpointId, url: endpoint.url, reason: failure });
+          await deps.alerts?.endpointDisabled(em, { storeId, endpointId, kind: endpoint.kind, url: endpoint.url, reason: failure });
           return { state: 'disabled', delivered };
         }
         const now = clock();
@@ -83,7 +83,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps): WebhookActiv
         if (now.getTime() - since.getTime() >= deps.disableAfterMs) {
           const reason = `failing since ${since.toISOString()}; last attempt ${failure}`;
           await repository.disable(storeId, endpointId, reason, now);
-          await deps.alerts?.endpointDisabled(em, { storeId, endpointId, url: endpoint.url, reason });
+          await deps.alerts?.endpointDisabled(em, { storeId, endpointId, kind: endpoint.kind, url: endpoint.url, reason });
           return { state: 'disabled', delivered };
         }
         // A service's Retry-After is its own backoff; otherwise Temporal's (1 s doubling).

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { WebhookEventType } from '../webhook-events.js';
 
+/** The apps there are (the `kind` of an installation). */
+export const APP_KINDS = ['slack', 'mailchimp'] as const;
+
+/** How the merchant reads each app's name (the adapters and the alerts use it). */
+export const APP_DISPLAY_NAMES: Record<(typeof APP_KINDS)[number], string> = { slack: 'Slack', mailchimp: 'Mailchimp' };
+
 /** What one attempt at one event came to; the delivery activity turns it into the log and the line's next step. */
 export type DeliveryOutcome =
   /** The service took it. */

@@ -2,9 +2,6 @@ import { AppRegistry } from './app-adapter.js';
 import { MAILCHIMP_BASE_URL, MailchimpAdapter } from './mailchimp.adapter.js';
 import { SlackAdapter } from './slack.adapter.js';
 
-/** The apps there are (the `kind` of an installation). */
-export const APP_KINDS = ['slack', 'mailchimp'] as const;
-
 export interface AppSettings {
   /** Loopback services accepted (the fakes in tests); never in production. */
   allowLoopback: boolean;

@@ -6,6 +6,7 @@ import { INTEGRATIONS_TASK_QUEUE } from '@boomerang/workflows';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { reversibleSealer } from '../reversible-sealer.test-helpers.js';
+import type { EndpointDisabledAlert } from '../webhook-alerts.js';
 import { WebhookEndpointsService } from '../webhook-endpoints.service.js';
 import { WebhookSender } from '../webhook-sender.js';
 import { WebhookWaker } from '../webhook-waker.js';
@@ -40,6 +41,7 @@ describe('apps: Slack and Mailchimp ride the webhook pipeline (PostgreSQL, Tempo
   const sender = new WebhookSender({ allowPrivateAddresses: true, timeoutMs: 2_000 });
   let service: AppsService;
   let storeId = '';
+  const alerts: EndpointDisabledAlert[] = [];
   const em = (): EntityManager => orm.em.fork();
 
   beforeAll(async () => {
@@ -58,7 +60,7 @@ describe('apps: Slack and Mailchimp ride the webhook pipeline (PostgreSQL, Tempo
       connection: env.nativeConnection,
       taskQueue: INTEGRATIONS_TASK_QUEUE,
       workflowBundle: bundle!,
-      activities: createWebhookActivities({ orm, sealer, sender, apps: registry, disableAfterMs: 3_600_000 }),
+      activities: createWebhookActivities({ orm, sealer, sender, apps: registry, disableAfterMs: 3_600_000, alerts: { endpointDisabled: async (_em, a) => void alerts.push(a) } }),
     });
     running = worker.run();
     // The production path: a committed delivery notifies, the waker signals-with-start the installation's workflow.
@@ -141,6 +143,7 @@ describe('apps: Slack and Mailchimp ride the webhook pipeline (PostgreSQL, Tempo
     const off = await eventually(() => service.get(em(), storeId, app.id), (a) => a.status === 'disabled');
     expect(off).toMatchObject({ status: 'disabled', pending: 1 });
     expect(off.disabledReason).toMatch(/410: channel_is_archived/);
+    expect(alerts).toEqual([expect.objectContaining({ storeId, endpointId: app.id, kind: 'slack', reason: off.disabledReason })]);
     slack.setHook(hook, 'ok');
     await service.update(em(), storeId, app.id, { status: 'active' });
     await eventually(() => Promise.resolve(slack.messagesTo(hook)), (m) => m.length === 1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError, ValidationError } from '@boomerang/domain';
 import { z } from 'zod';
-import type { AppAdapter, AppEvent, DeliveryOutcome, SplitConfig } from './app-adapter.js';
+import { APP_DISPLAY_NAMES, type AppAdapter, type AppEvent, type DeliveryOutcome, type SplitConfig } from './app-adapter.js';
 import { exchange, transient, type HttpAnswer } from './app-http.js';
 
 export interface MailchimpConfig {
@@ -49,7 +49,7 @@ const describe = (a: HttpAnswer) => {
  */
 export class MailchimpAdapter implements AppAdapter<MailchimpConfig, MailchimpSettings, MailchimpSecrets> {
   readonly kind = 'mailchimp';
-  readonly displayName = 'Mailchimp';
+  readonly displayName = APP_DISPLAY_NAMES.mailchimp;
   readonly secretFields = ['apiKey'] as const;
   readonly configSchema: z.ZodType<MailchimpConfig> = z
     .object({

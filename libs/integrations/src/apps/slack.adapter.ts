@@ -1,7 +1,7 @@
 import { currencyDigits, fromMinorUnits } from '@boomerang/domain';
 import { z } from 'zod';
 import type { WebhookEventType } from '../webhook-events.js';
-import type { AppAdapter, AppEvent, DeliveryOutcome, SplitConfig } from './app-adapter.js';
+import { APP_DISPLAY_NAMES, type AppAdapter, type AppEvent, type DeliveryOutcome, type SplitConfig } from './app-adapter.js';
 import { exchange, transient } from './app-http.js';
 
 export interface SlackConfig {
@@ -53,7 +53,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  */
 export class SlackAdapter implements AppAdapter<SlackConfig, SlackSettings, SlackSecrets> {
   readonly kind = 'slack';
-  readonly displayName = 'Slack';
+  readonly displayName = APP_DISPLAY_NAMES.slack;
   readonly secretFields = ['webhookUrl'] as const;
   readonly configSchema: z.ZodType<SlackConfig>;
 
