@@ -94,6 +94,12 @@ describe('a merchant posts big orders to Slack', () => {
       await page.getByRole('cell', { name: /^200 in \d+ ms$/ }).waitFor();
       await shot(page, 'log');
     });
+    await step('the order timeline lists the app delivery', async () => {
+      await page.getByRole('navigation', { name: 'Store' }).getByRole('link', { name: 'Orders' }).click();
+      await page.getByRole('link', { name: 'slack-1001', exact: true }).click();
+      await page.getByText('Slack app: order.created delivered').waitFor();
+      await shot(page, 'timeline');
+    });
     // Only the one message: the order below the threshold never reached Slack.
     expect(slack.messagesTo(hook)).toHaveLength(2);
     await step('listed and counted as active', async () => {
