@@ -36,8 +36,9 @@ import { RulePreviewController } from './rules/rule-preview.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { CustomerSegmentsController, SegmentsController } from './segments/segments.controller.js';
 import { SegmentsService } from '@boomerang/segments';
-import { GoogleAnalyticsService, WebhookEndpointsService } from '@boomerang/integrations';
+import { AppsService, createAppRegistry, GoogleAnalyticsService, WebhookEndpointsService } from '@boomerang/integrations';
 import { GoogleAnalyticsController } from './google-analytics/google-analytics.controller.js';
+import { AppsController } from './outgoing-webhooks/apps.controller.js';
 import { WebhookEndpointsController } from './outgoing-webhooks/webhook-endpoints.controller.js';
 import { StarterTemplatesController } from './starter-templates/starter-templates.controller.js';
 import { StoreLogoController } from './stores/store-logo.controller.js';
@@ -121,7 +122,7 @@ export class AppModule {
       controllers: [StoresController, RulePreviewController, RulesController, WebhooksController, MessagesController, UnsubscribeController, HealthController,
         PostmarkWebhookController, TrackingController, StarterTemplatesController, DeadLettersController, AuthController, AccountController,
         ProductsController, LogExportController, StoreLogoController, LogosController, ...CONNECTION_CONTROLLERS, SyncController, OrderImportController,
-        IntakeDeadLettersController, CustomersController, DirectMessagesController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController,
+        IntakeDeadLettersController, CustomersController, DirectMessagesController, OrdersController, CustomerPrivacyController, PrivacyPageController, SegmentsController, CustomerSegmentsController, WebhookEndpointsController, AppsController,
         StoreDashboardController, GoogleAnalyticsController,
         // The development outbox of account emails exists only with the outbox transport.
         ...(config.email.transport === 'outbox' ? [DevOutboxController] : [])],
@@ -173,6 +174,14 @@ export class AppModule {
           useValue: new WebhookEndpointsService({ sealer: CredentialsCipher.fromBase64(config.credentialsKey), allowPrivateAddresses: config.webhookAllowPrivateAddresses }),
         },
         { provide: GoogleAnalyticsService, useValue: new GoogleAnalyticsService({ sealer: CredentialsCipher.fromBase64(config.credentialsKey), settings: config.googleAnalytics }) },
+        {
+          provide: AppsService,
+          useValue: new AppsService({
+            sealer: CredentialsCipher.fromBase64(config.credentialsKey),
+            // The connect check (Mailchimp's audience) and the test-send run here, with the worker's rules for addresses.
+            registry: createAppRegistry({ allowLoopback: config.webhookAllowPrivateAddresses, timeoutMs: 10_000, mailchimpBaseUrl: config.mailchimpBaseUrl }),
+          }),
+        },
         // Every subscription change (merchant, unsubscribe link, Postmark) goes through the one SubscriptionService.
         { provide: SubscriptionService, useValue: new SubscriptionService() },
         { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },

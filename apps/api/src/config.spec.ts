@@ -60,6 +60,7 @@ describe('loadApiConfig', () => {
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
       webhookAllowPrivateAddresses: false,
+      mailchimpBaseUrl: 'https://{dc}.api.mailchimp.com/3.0',
       googleMapsEmbedKey: null,
       googleAnalytics: { tokenUrl: 'https://oauth2.googleapis.com/token', dataApiUrl: 'https://analyticsdata.googleapis.com', cacheTtlMs: 3_600_000 },
     });

@@ -23,6 +23,7 @@ import {
 } from '@boomerang/validation';
 import { DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimitSettings, type RateLimitName } from '@boomerang/accounts';
 import type { PostmarkSettings } from '@boomerang/email';
+import { MAILCHIMP_BASE_URL } from '@boomerang/integrations';
 import type { PlatformEndpoints } from '@boomerang/stores';
 import { z } from 'zod';
 
@@ -62,6 +63,8 @@ export interface ApiConfig {
   webhookAllowPrivateAddresses: boolean;
   /** Google Analytics: where Google's token endpoint and the GA4 Data API are (fakes on loopback in tests), and the report cache's life. */
   googleAnalytics: { tokenUrl: string; dataApiUrl: string; cacheTtlMs: number };
+  /** The Mailchimp app's API base, `{dc}` for the key's datacenter (a fake's in tests). */
+  mailchimpBaseUrl: string;
   /** Google Maps Embed API key: with it the order detail embeds a map of the shipping address, without it links to OpenStreetMap. */
   googleMapsEmbedKey: string | null;
 }
@@ -129,6 +132,7 @@ const apiEnv = z.object({
   GOOGLE_ANALYTICS_CACHE_SECONDS: optional(envIntIn(60, 86_400)),
   ...platformEnvironment,
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhookEnvironment.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+  MAILCHIMP_API_BASE_URL: webhookEnvironment.MAILCHIMP_API_BASE_URL,
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -207,6 +211,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     ...platformSettings(e),
     webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
+    mailchimpBaseUrl: e.MAILCHIMP_API_BASE_URL ?? MAILCHIMP_BASE_URL,
   };
 }
 

@@ -30,7 +30,7 @@ describe('loadWorkerConfig', () => {
       tuning: { maxCachedWorkflows: undefined, providerIndexDelayMs: undefined },
       credentialsKey: DEV_SECRETS.CREDENTIALS_KEY,
       platformEndpoints: { shopifyOrigin: null, bigcommerceOrigin: 'https://api.bigcommerce.com', allowInsecureSiteUrls: false },
-      webhooks: { allowPrivateAddresses: false, timeoutMs: 10_000, disableAfterMs: 86_400_000, maxRetryIntervalMs: 600_000, idlePollMs: 60_000, sweepMs: 60_000 },
+      webhooks: { allowPrivateAddresses: false, timeoutMs: 10_000, disableAfterMs: 86_400_000, maxRetryIntervalMs: 600_000, idlePollMs: 60_000, sweepMs: 60_000, mailchimpBaseUrl: 'https://{dc}.api.mailchimp.com/3.0' },
       alerts: { from: 'Boomerang <no-reply@boomerang.localhost>', dashboardUrl: 'http://localhost:5173' },
     });
   });

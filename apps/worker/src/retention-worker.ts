@@ -14,7 +14,7 @@ import {
 } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
 import { createSyncActivities, CredentialsCipher, type SyncIntakePort, type SyncSourcePort } from '@boomerang/stores';
-import { createWebhookActivities, EmailWebhookAlerts, WebhookSender } from '@boomerang/integrations';
+import { createAppRegistry, createWebhookActivities, EmailWebhookAlerts, WebhookSender } from '@boomerang/integrations';
 import { workerConnections } from './store-connections.js';
 import { webhookSettings, type PlatformSettings, type WebhookSettings } from '@boomerang/validation';
 
@@ -131,6 +131,8 @@ export async function createRetentionWorker(parts: RetentionWorkerParts): Promis
       orm: parts.orm,
       sealer: CredentialsCipher.fromBase64(parts.settings.credentialsKey),
       sender,
+      // Apps deliver through their service's API; loopback services only where private receivers are allowed (tests).
+      apps: createAppRegistry({ allowLoopback: webhooks.allowPrivateAddresses, timeoutMs: webhooks.timeoutMs, mailchimpBaseUrl: webhooks.mailchimpBaseUrl }),
       disableAfterMs: webhooks.disableAfterMs,
       // Both transports send system email (the outbox stores it, Postmark sends it on the transactional stream).
       alerts: isSystemMailer(sendDeps.transport) ? new EmailWebhookAlerts(sendDeps.transport, alerts.from, alerts.dashboardUrl) : undefined,

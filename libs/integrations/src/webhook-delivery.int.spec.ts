@@ -2,21 +2,14 @@ import type { EntityManager, MikroORM } from '@boomerang/persistence';
 import { openTestOrm, seedRow, WebhookReceiver, type TestOrm } from '@boomerang/testing';
 import { Webhook } from 'standardwebhooks';
 import { isPublicAddress } from './address-guard.js';
+import { reversibleSealer } from './reversible-sealer.test-helpers.js';
 import type { EndpointDisabledAlert } from './webhook-alerts.js';
 import { createWebhookActivities } from './webhook.activities.js';
-import { WebhookEndpointsService, type SecretSealer } from './webhook-endpoints.service.js';
+import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookRepository } from './webhook.repository.js';
 
-/** Reversible and context-bound, enough to prove the service seals and the activity opens with the endpoint's context. */
-const sealer: SecretSealer = {
-  seal: (plain, context) => `sealed:${context}:${Buffer.from(plain).toString('base64')}`,
-  open: (sealed, context) => {
-    const prefix = `sealed:${context}:`;
-    if (!sealed.startsWith(prefix)) throw new Error('wrong context');
-    return Buffer.from(sealed.slice(prefix.length), 'base64').toString();
-  },
-};
+const sealer = reversibleSealer;
 
 describe('outgoing webhook delivery (PostgreSQL, a receiver on loopback, no Temporal)', () => {
   let db: TestOrm;

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@boomerang/domain';
+import { DeliveryLog } from './delivery-log.js';
 import { ConflictError } from './errors.js';
 import type { EntityManager } from '@boomerang/persistence';
 import { parseOrThrow } from '@boomerang/validation';
@@ -27,9 +28,11 @@ export interface WebhookEndpointsServiceDeps {
 /** The merchant's outgoing webhook endpoints: CRUD, their delivery log, and resending by hand. */
 export class WebhookEndpointsService {
   private readonly clock: () => Date;
+  private readonly log: DeliveryLog;
 
   constructor(private readonly deps: WebhookEndpointsServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.log = new DeliveryLog(this.clock);
   }
 
   list(em: EntityManager, storeId: string): Promise<EndpointRow[]> {
@@ -38,7 +41,7 @@ export class WebhookEndpointsService {
 
   async get(em: EntityManager, storeId: string, id: string): Promise<EndpointRow> {
     const found = await new WebhookRepository(em).endpoint(storeId, id);
-    if (!found) throw new NotFoundError('webhook endpoint', id);
+    if (!found || found.kind !== 'webhook') throw new NotFoundError('webhook endpoint', id);
     return found;
   }
 
@@ -85,27 +88,17 @@ export class WebhookEndpointsService {
   }
 
   async deliveries(em: EntityManager, storeId: string, endpointId: string, query: unknown): Promise<{ deliveries: DeliveryRow[]; nextBefore: number | null }> {
-    const q = parseOrThrow(webhookDeliveriesQuerySchema, query);
-    await this.get(em, storeId, endpointId);
-    const limit = q.limit ?? 50;
-    const rows = await new WebhookRepository(em).deliveries(storeId, endpointId, limit + 1, q.before ?? null);
-    return { deliveries: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1]!.seq : null };
+    parseOrThrow(webhookDeliveriesQuerySchema, query);
+    return this.log.page(em, await this.get(em, storeId, endpointId), query);
   }
 
   async delivery(em: EntityManager, storeId: string, endpointId: string, deliveryId: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] }> {
-    const repository = new WebhookRepository(em);
-    const found = await repository.delivery(storeId, endpointId, deliveryId);
-    if (!found) throw new NotFoundError('webhook delivery', deliveryId);
-    return { delivery: found, attempts: await repository.attempts(storeId, deliveryId) };
+    return this.log.delivery(em, await this.get(em, storeId, endpointId), deliveryId);
   }
 
   /** Sends a delivery again: the same event queued at the end of the endpoint's line (delivered after what is owed). */
   async resend(em: EntityManager, storeId: string, endpointId: string, deliveryId: string): Promise<DeliveryRow> {
-    const endpoint = await this.get(em, storeId, endpointId);
-    if (endpoint.status !== 'active') throw new ConflictError('the endpoint is disabled: enable it to send again');
-    const queued = await new WebhookRepository(em).resend(storeId, endpointId, deliveryId, this.clock());
-    if (!queued) throw new NotFoundError('webhook delivery', deliveryId);
-    return queued;
+    return this.log.resend(em, await this.get(em, storeId, endpointId), deliveryId);
   }
 
   /** An IP literal that is not public is refused at once (names are checked on their resolved address at send time). */

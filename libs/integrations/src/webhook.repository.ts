@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@boomerang/persistence';
 import type { WebhookEventType } from './webhook-events.js';
 
+/** `webhook`: signed POSTs to the merchant's URL; otherwise the app adapter of that kind (Slack, Mailchimp). */
+export type EndpointKind = 'webhook' | 'slack' | 'mailchimp';
+
 export interface EndpointRow {
   id: string;
   storeId: string;
+  kind: EndpointKind;
+  /** An app's configuration that may be shown (its secrets are in `secretSealed`); null for a webhook. */
+  appSettings: Record<string, unknown> | null;
   url: string;
   description: string | null;
   eventTypes: WebhookEventType[];
@@ -19,6 +25,9 @@ export interface EndpointRow {
   pending: number;
 }
 
+/** `skipped`: an app found the event did not concern it; `failed`: the service refused this event for good (logged, the line moved on). */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'skipped', 'failed'] as const;
+
 export interface DeliveryRow {
   id: string;
   seq: number;
@@ -27,7 +36,7 @@ export interface DeliveryRow {
   eventType: string;
   subjectId: string | null;
   payload: Record<string, unknown>;
-  status: 'pending' | 'delivered';
+  status: (typeof DELIVERY_STATUSES)[number];
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
@@ -48,6 +57,8 @@ export interface AttemptOutcome {
   deliveryId: string;
   at: Date;
   ok: boolean;
+  /** Where the delivery stands after it (a skipped one records no attempt). */
+  status: DeliveryRow['status'];
   statusCode: number | null;
   error: string | null;
   durationMs: number;
@@ -62,7 +73,7 @@ export interface NewEvent {
 
 const date = (v: unknown) => (v == null ? null : new Date(v as string));
 
-const ENDPOINT_COLUMNS = `e.id, e.store_id, e.url, e.description, e.event_types, e.secret_sealed, e.status, e.disabled_reason, e.disabled_at,
+const ENDPOINT_COLUMNS = `e.id, e.store_id, e.kind, e.app_settings, e.url, e.description, e.event_types, e.secret_sealed, e.status, e.disabled_reason, e.disabled_at,
   e.failing_since, e.created_at, e.updated_at,
   (select count(*) from webhook_delivery d where d.endpoint_id = e.id and d.status = 'pending')::int as pending`;
 
@@ -70,6 +81,8 @@ function endpoint(r: Record<string, unknown>): EndpointRow {
   return {
     id: r['id'] as string,
     storeId: r['store_id'] as string,
+    kind: r['kind'] as EndpointKind,
+    appSettings: (r['app_settings'] as Record<string, unknown> | null) ?? null,
     url: r['url'] as string,
     description: (r['description'] as string | null) ?? null,
     eventTypes: r['event_types'] as WebhookEventType[],
@@ -111,23 +124,39 @@ function delivery(r: Record<string, unknown>): DeliveryRow {
 export class WebhookRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async createEndpoint(storeId: string, e: { id: string; url: string; description: string | null; eventTypes: string[]; secretSealed: string }, now: Date): Promise<EndpointRow> {
+  async createEndpoint(
+    storeId: string,
+    e: { id: string; kind?: EndpointKind; appSettings?: Record<string, unknown> | null; url: string; description: string | null; eventTypes: string[]; secretSealed: string },
+    now: Date,
+  ): Promise<EndpointRow> {
     await this.em.execute(
-      `insert into webhook_endpoint (id, store_id, url, description, event_types, secret_sealed, status, created_at, updated_at)
-       values (?, ?, ?, ?, cast(? as jsonb), ?, 'active', ?, ?)`,
-      [e.id, storeId, e.url, e.description, JSON.stringify(e.eventTypes), e.secretSealed, now, now],
+      `insert into webhook_endpoint (id, store_id, kind, app_settings, url, description, event_types, secret_sealed, status, created_at, updated_at)
+       values (?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), ?, 'active', ?, ?)`,
+      [e.id, storeId, e.kind ?? 'webhook', e.appSettings ? JSON.stringify(e.appSettings) : null, e.url, e.description, JSON.stringify(e.eventTypes), e.secretSealed, now, now],
     );
     return (await this.endpoint(storeId, e.id))!;
   }
 
-  async endpoints(storeId: string): Promise<EndpointRow[]> {
-    const rows = await this.em.execute<Record<string, unknown>[]>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint e where e.store_id = ? order by e.created_at, e.id`, [storeId]);
+  /** The store's webhook endpoints, or its app installations. */
+  async endpoints(storeId: string, family: 'webhook' | 'app' = 'webhook'): Promise<EndpointRow[]> {
+    const rows = await this.em.execute<Record<string, unknown>[]>(
+      `select ${ENDPOINT_COLUMNS} from webhook_endpoint e where e.store_id = ? and (e.kind = 'webhook') = ? order by e.created_at, e.id`,
+      [storeId, family === 'webhook'],
+    );
     return rows.map(endpoint);
   }
 
-  async countEndpoints(storeId: string): Promise<number> {
-    const [row] = await this.em.execute<{ n: number }[]>(`select count(*)::int as n from webhook_endpoint where store_id = ?`, [storeId]);
+  async countEndpoints(storeId: string, family: 'webhook' | 'app' = 'webhook'): Promise<number> {
+    const [row] = await this.em.execute<{ n: number }[]>(`select count(*)::int as n from webhook_endpoint where store_id = ? and (kind = 'webhook') = ?`, [storeId, family === 'webhook']);
     return Number(row?.n ?? 0);
+  }
+
+  /** An app's new configuration: what is shown, the sealed secrets, its target and the event types fanned out to it. */
+  async updateApp(storeId: string, id: string, app: { appSettings: Record<string, unknown>; secretSealed: string; url: string; eventTypes: string[] }, now: Date): Promise<void> {
+    await this.em.execute(
+      `update webhook_endpoint set app_settings = cast(? as jsonb), secret_sealed = ?, url = ?, event_types = cast(? as jsonb), updated_at = ? where store_id = ? and id = ? and kind <> 'webhook'`,
+      [JSON.stringify(app.appSettings), app.secretSealed, app.url, JSON.stringify(app.eventTypes), now, storeId, id],
+    );
   }
 
   async endpoint(storeId: string, id: string): Promise<EndpointRow | null> {
@@ -236,17 +265,21 @@ export class WebhookRepository {
   /** Records attempts (one statement for the attempts, one for the deliveries): a delivered one is done. */
   async recordAttempts(storeId: string, outcomes: readonly AttemptOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const json = JSON.stringify(outcomes.map((o) => ({ delivery_id: o.deliveryId, at: o.at.toISOString(), ok: o.ok, status_code: o.statusCode, error: o.error, duration_ms: o.durationMs })));
+    const json = JSON.stringify(
+      outcomes.map((o) => ({ delivery_id: o.deliveryId, at: o.at.toISOString(), status: o.status, status_code: o.statusCode, error: o.error, duration_ms: o.durationMs })),
+    );
     await this.em.execute(
       `insert into webhook_attempt (store_id, delivery_id, at, status_code, error, duration_ms)
        select ?, r.delivery_id, r.at, r.status_code, r.error, r.duration_ms
-       from jsonb_to_recordset(cast(? as jsonb)) as r(delivery_id uuid, at timestamptz, status_code int, error text, duration_ms int)`,
+       from jsonb_to_recordset(cast(? as jsonb)) as r(delivery_id uuid, at timestamptz, status text, status_code int, error text, duration_ms int)
+       where r.status <> 'skipped'`,
       [storeId, json],
     );
+    // A skipped delivery keeps its reason in last_error and counts no attempt.
     await this.em.execute(
-      `update webhook_delivery d set attempts = d.attempts + 1, last_status_code = r.status_code, last_error = r.error, last_duration_ms = r.duration_ms,
-              last_attempt_at = r.at, status = case when r.ok then 'delivered' else d.status end, delivered_at = case when r.ok then r.at else d.delivered_at end
-       from jsonb_to_recordset(cast(? as jsonb)) as r(delivery_id uuid, at timestamptz, ok boolean, status_code int, error text, duration_ms int)
+      `update webhook_delivery d set attempts = d.attempts + case when r.status = 'skipped' then 0 else 1 end, last_status_code = r.status_code, last_error = r.error,
+              last_duration_ms = r.duration_ms, last_attempt_at = r.at, status = r.status, delivered_at = case when r.status = 'delivered' then r.at else d.delivered_at end
+       from jsonb_to_recordset(cast(? as jsonb)) as r(delivery_id uuid, at timestamptz, status text, status_code int, error text, duration_ms int)
        where d.store_id = ? and d.id = r.delivery_id`,
       [json, storeId],
     );

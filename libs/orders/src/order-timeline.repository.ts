@@ -17,6 +17,7 @@ export const ORDER_TIMELINE_KINDS = [
   'customer_messaged',
   'customer_message_pending',
   'customer_message_failed',
+  'webhook_failed',
 ] as const;
 export type OrderTimelineKind = (typeof ORDER_TIMELINE_KINDS)[number];
 
@@ -36,7 +37,7 @@ export interface OrderTimelineRow {
   dueAt: Date | null;
   revenueMinor: number | null;
   currency: string | null;
-  /** An outgoing webhook's event type and where it went. */
+  /** An outgoing webhook's event type and where it went: the endpoint's URL, or the app's kind (`slack`, `mailchimp`). */
   eventType: string | null;
   endpointUrl: string | null;
 }
@@ -81,12 +82,14 @@ const SOURCES = [
           null::timestamptz, c.revenue_cents, c.currency::text, null::text, null::text, 0::bigint
    from conversion c left join retention_rule r on r.id = c.rule_id left join message m on m.id = c.message_id
    where c.order_id = ? and c.store_id = ?`,
-  // Outgoing webhook events about the order, delivered or still owed (the endpoint's retries), where they went.
-  `select case when w.status = 'delivered' then 'webhook_delivered' else 'webhook_pending' end, coalesce(w.delivered_at, w.created_at),
+  // Outgoing webhook and app deliveries about the order: delivered, still owed (retries) or refused for good; an app's
+  // skipped ones (below a Slack threshold) are not part of the order's life.
+  `select case w.status when 'delivered' then 'webhook_delivered' when 'failed' then 'webhook_failed' else 'webhook_pending' end,
+          coalesce(w.delivered_at, w.last_attempt_at, w.created_at),
           null::text, null::text, null::uuid, null::uuid, null::text, null::uuid, null::text, w.last_error, null::timestamptz, null::bigint,
-          null::text, w.event_type, e.url, w.seq
+          null::text, w.event_type, case when e.kind = 'webhook' then e.url else e.kind end, w.seq
    from webhook_delivery w join webhook_endpoint e on e.id = w.endpoint_id and e.store_id = w.store_id
-   where w.store_id = ? and w.subject_id = ? order by w.seq limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
+   where w.store_id = ? and w.subject_id = ? and w.status <> 'skipped' order by w.seq limit ${ORDER_TIMELINE_SOURCE_LIMIT}`,
   // Messages the merchant wrote to the customer from this order's view.
   `select case d.status when 'sent' then 'customer_messaged' when 'sending' then 'customer_message_pending' else 'customer_message_failed' end,
           coalesce(d.sent_at, d.created_at), null::text, null::text, null::uuid, null::uuid, null::text, d.id, d.subject, d.reason,
@@ -99,6 +102,9 @@ const KIND_ORDER = ORDER_TIMELINE_KINDS.map((k, i) => `when '${k}' then ${i}`).j
 function money(minor: number, currency: string): string {
   return `${fromMinorUnits(minor, currency).toFixed(currencyDigits(currency))} ${currency}`;
 }
+
+const APP_NAMES: Record<string, string> = { slack: 'Slack', mailchimp: 'Mailchimp' };
+const app = (row: OrderTimelineRow) => APP_NAMES[row.endpointUrl ?? ''] ?? null;
 
 const rule = (row: OrderTimelineRow) => (row.ruleName ? `“${row.ruleName}”` : 'a deleted rule');
 
@@ -126,7 +132,7 @@ export function orderTimelineSummary(row: OrderTimelineRow): string {
     case 'conversion':
       return `Counted as a conversion of ${rule(row)}${row.revenueMinor !== null && row.currency ? ` (${money(row.revenueMinor, row.currency)})` : ''}`;
     case 'webhook_delivered':
-      return `Webhook ${row.eventType} delivered to ${row.endpointUrl}`;
+      return app(row) ? `${app(row)} app: ${row.eventType} delivered` : `Webhook ${row.eventType} delivered to ${row.endpointUrl}`;
     case 'webhook_pending':
       return `Webhook ${row.eventType} owed to ${row.endpointUrl}${row.reason ? ` (last attempt: ${row.reason})` : ''}`;
     case 'customer_messaged':
@@ -135,6 +141,9 @@ export function orderTimelineSummary(row: OrderTimelineRow): string {
       return `Message to the customer sending: ${row.subject}`;
     case 'customer_message_failed':
       return `Message to the customer not sent (${row.reason}): ${row.subject}`;
+      return `${app(row) ? `${app(row)} app: ${row.eventType} owed` : `Webhook ${row.eventType} owed to ${row.endpointUrl}`}${row.reason ? ` (last attempt: ${row.reason})` : ''}`;
+    case 'webhook_failed':
+      return `${app(row) ? `${app(row)} app` : `Webhook to ${row.endpointUrl}`}: ${row.eventType} refused${row.reason ? ` (${row.reason})` : ''}`;
   }
 }
 

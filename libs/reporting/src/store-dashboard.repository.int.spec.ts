@@ -170,7 +170,7 @@ describe('store dashboard roll-ups (PostgreSQL triggers) and reads', () => {
     expect(d.topSellers).toEqual({ items: [], empty: 'no_sales_last_90_days' });
   });
 
-  it('takes the platform\'s product count and the connection, and counts active workflows only', async () => {
+  it('takes the platform\'s product count and the connection, and counts active workflows and active apps only', async () => {
     const em = orm.em.fork();
     const connected = await seedRow(em, 'store');
     await em.execute(
@@ -181,8 +181,18 @@ describe('store dashboard roll-ups (PostgreSQL triggers) and reads', () => {
     await seedRow(em, 'retention_rule', { store_id: connected, status: 'active' });
     await seedRow(em, 'retention_rule', { store_id: connected, status: 'paused' });
     await seedRow(em, 'retention_rule', { store_id: store, status: 'active' });
+    const endpoint = (storeId: string, kind: string, status: string) =>
+      em.execute(
+        `insert into webhook_endpoint (id, store_id, kind, url, event_types, secret_sealed, status, created_at, updated_at) values (gen_random_uuid(), ?, ?, 'https://x.test', '[]', 's', ?, now(), now())`,
+        [storeId, kind, status],
+      );
+    await endpoint(connected, 'slack', 'active');
+    await endpoint(connected, 'mailchimp', 'active');
+    await endpoint(connected, 'mailchimp', 'disabled');
+    await endpoint(connected, 'webhook', 'active');
+    await endpoint(store, 'slack', 'active');
     const d = await new StoreDashboardService(() => new Date('2026-11-15T14:00:00Z')).dashboard(em, { id: connected, timezone: 'UTC' });
     expect(d.products).toEqual({ count: 1_200_000, source: 'platform', empty: null });
-    expect(d.connection).toEqual({ platform: 'shopify', status: 'connected', lastEventAt: new Date('2026-11-15T10:00:00Z'), workflowsActive: 1, appsActive: 0, empty: null });
+    expect(d.connection).toEqual({ platform: 'shopify', status: 'connected', lastEventAt: new Date('2026-11-15T10:00:00Z'), workflowsActive: 1, appsActive: 2, empty: null });
   });
 });

@@ -136,6 +136,12 @@ export class StoreDashboardRepository {
     return num(r?.n);
   }
 
+  /** App installations (Slack, Mailchimp) that are on; webhook endpoints are not apps. */
+  async activeApps(storeId: string): Promise<number> {
+    const [r] = await this.em.execute<{ n: string }[]>(`select count(*) as n from webhook_endpoint where store_id = ? and kind <> 'webhook' and status = 'active'`, [storeId]);
+    return num(r?.n);
+  }
+
   /** SKUs the store has sold (`store_product`): the product count while the platform has not given one. */
   async soldSkus(storeId: string): Promise<number> {
     const [r] = await this.em.execute<{ n: string }[]>(`select count(*) as n from store_product where store_id = ?`, [storeId]);

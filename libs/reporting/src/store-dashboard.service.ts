@@ -63,6 +63,7 @@ export class StoreDashboardService {
     const customers = await repo.newCustomers(id, timezone, now, STATS_DAYS);
     const connection = await repo.connection(id);
     const workflowsActive = await repo.activeWorkflows(id);
+    const appsActive = await repo.activeApps(id);
     const platformCount = connection?.productCount ?? null;
     const productCount = platformCount ?? (await repo.soldSkus(id));
     return {
@@ -84,8 +85,7 @@ export class StoreDashboardService {
         status: connection?.status ?? 'disconnected',
         lastEventAt: connection?.lastEventAt ?? null,
         workflowsActive,
-        // Apps (Slack, Mailchimp…) do not exist yet.
-        appsActive: 0,
+        appsActive,
         empty: when(connection === null || connection.status === 'disconnected', 'not_connected'),
       },
       topSellers: { items: top, empty: when(top.length === 0, 'no_sales_last_90_days') },

@@ -10,3 +10,5 @@ export * from './fakes/fake-bigcommerce.js';
 export * from './fakes/webhook-receiver.js';
 export * from './personal-data-search.js';
 export * from './fakes/fake-google-analytics.js';
+export * from './fakes/fake-slack.js';
+export * from './fakes/fake-mailchimp.js';

@@ -186,6 +186,8 @@ export const webhookEnvironment = {
   WEBHOOK_RETRY_MAX_SECONDS: envOptional(envIntIn(1, 86_400)),
   WEBHOOK_IDLE_POLL_SECONDS: envOptional(envIntIn(1, 3_600)),
   WEBHOOK_SWEEP_SECONDS: envOptional(envIntIn(1, 3_600)),
+  /** The Mailchimp app's Marketing API base, `{dc}` for the API key's datacenter (a fake's address in tests). */
+  MAILCHIMP_API_BASE_URL: envOptional(envHttpUrl.refine((v) => v.includes('{dc}'), 'must contain {dc} where the API key’s datacenter goes')),
 };
 
 export interface WebhookSettings {
@@ -199,12 +201,19 @@ export interface WebhookSettings {
   idlePollMs: number;
   /** The worker's sweep of endpoints with deliveries owed. */
   sweepMs: number;
+  /** Mailchimp's Marketing API base with `{dc}` (default https://{dc}.api.mailchimp.com/3.0). */
+  mailchimpBaseUrl: string;
 }
 
 export function webhookProductionIssues(env: NodeJS.ProcessEnv): ConfigIssue[] {
-  return env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true'
-    ? [{ variable: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', message: 'must not be true when NODE_ENV=production (webhooks could reach internal services)' }]
-    : [];
+  const issues: ConfigIssue[] = [];
+  if (env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true') {
+    issues.push({ variable: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', message: 'must not be true when NODE_ENV=production (webhooks and apps could reach internal services)' });
+  }
+  if (env.MAILCHIMP_API_BASE_URL && !env.MAILCHIMP_API_BASE_URL.startsWith('https://')) {
+    issues.push({ variable: 'MAILCHIMP_API_BASE_URL', message: 'must be https:// when NODE_ENV=production (it carries the API key)' });
+  }
+  return issues;
 }
 
 export function webhookSettings(e: {
@@ -214,6 +223,7 @@ export function webhookSettings(e: {
   WEBHOOK_RETRY_MAX_SECONDS?: number;
   WEBHOOK_IDLE_POLL_SECONDS?: number;
   WEBHOOK_SWEEP_SECONDS?: number;
+  MAILCHIMP_API_BASE_URL?: string;
 }): WebhookSettings {
   return {
     allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
@@ -222,5 +232,6 @@ export function webhookSettings(e: {
     maxRetryIntervalMs: (e.WEBHOOK_RETRY_MAX_SECONDS ?? 600) * 1_000,
     idlePollMs: (e.WEBHOOK_IDLE_POLL_SECONDS ?? 60) * 1_000,
     sweepMs: (e.WEBHOOK_SWEEP_SECONDS ?? 60) * 1_000,
+    mailchimpBaseUrl: e.MAILCHIMP_API_BASE_URL ?? 'https://{dc}.api.mailchimp.com/3.0',
   };
 }

@@ -66,7 +66,7 @@ export const storeDashboardSchema = z
       status: z.string(),
       lastEventAt: z.date().nullable(),
       workflowsActive: count('Active retention workflows'),
-      appsActive: count('Active apps (none exist yet)'),
+      appsActive: count('Active apps (Slack, Mailchimp installations that are on)'),
       empty,
     }),
     topSellers: z.object({

@@ -6,13 +6,12 @@ import {
   WEBHOOK_EVENT_TYPES,
   webhookDeliveriesQuerySchema,
   WebhookEndpointsService,
-  type AttemptRow,
-  type DeliveryRow,
   type EndpointRow,
 } from '@boomerang/integrations';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Fails, IdParam, Returns, ValidBody, ValidQuery } from '../common/contract.js';
+import { attemptSchema, attemptView, deliverySchema, deliveryView } from './delivery-log.views.js';
 import { storeAccess, StoreAccessGuard } from '../common/store-access.js';
 
 const endpointSchema = z
@@ -31,28 +30,6 @@ const endpointSchema = z
   })
   .meta({ id: 'WebhookEndpoint' });
 
-const deliverySchema = z
-  .object({
-    id: z.uuid(),
-    seq: z.number().int(),
-    eventId: z.uuid().meta({ description: 'The `webhook-id` header: the same on every attempt and resend' }),
-    eventType: z.enum(WEBHOOK_EVENT_TYPES),
-    subjectId: z.uuid().nullable(),
-    status: z.enum(['pending', 'delivered']),
-    attempts: z.number().int(),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    lastDurationMs: z.number().int().nullable(),
-    createdAt: z.date(),
-    lastAttemptAt: z.date().nullable(),
-    deliveredAt: z.date().nullable(),
-  })
-  .meta({ id: 'WebhookDelivery' });
-
-const attemptSchema = z
-  .object({ at: z.date(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int() })
-  .meta({ id: 'WebhookAttempt' });
-
 const endpointView = (e: EndpointRow): z.output<typeof endpointSchema> => ({
   id: e.id,
   url: e.url,
@@ -66,24 +43,6 @@ const endpointView = (e: EndpointRow): z.output<typeof endpointSchema> => ({
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 });
-
-const deliveryView = (d: DeliveryRow): z.output<typeof deliverySchema> => ({
-  id: d.id,
-  seq: d.seq,
-  eventId: d.eventId,
-  eventType: d.eventType as z.output<typeof deliverySchema>['eventType'],
-  subjectId: d.subjectId,
-  status: d.status,
-  attempts: d.attempts,
-  lastStatusCode: d.lastStatusCode,
-  lastError: d.lastError,
-  lastDurationMs: d.lastDurationMs,
-  createdAt: d.createdAt,
-  lastAttemptAt: d.lastAttemptAt,
-  deliveredAt: d.deliveredAt,
-});
-
-const attemptView = (a: AttemptRow): z.output<typeof attemptSchema> => ({ at: a.at, statusCode: a.statusCode, error: a.error, durationMs: a.durationMs });
 
 /** Outgoing webhooks (issue 13, point 6): the merchant's endpoints, their delivery log, and resending by hand. */
 @ApiTags('webhooks')

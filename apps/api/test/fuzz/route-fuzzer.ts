@@ -169,6 +169,8 @@ export function seedBodies(route: AppRoute, ctx: FuzzContext): unknown[] {
       },
     ],
     'POST /api/v1/stores/:storeId/rules': [VALID_RULE],
+    // A Slack app needs no call to save (a Mailchimp one would reach Mailchimp, which the fuzz stack has no fake of).
+    'POST /api/v1/stores/:storeId/apps': [{ kind: 'slack', description: 'Fuzz', config: { webhookUrl: 'https://hooks.slack.com/services/T0FUZZ/B0FUZZ/fuzzfuzz', orderThresholdMinor: 5000, notifyConversions: true } }],
     'PATCH /api/v1/stores/:storeId/rules/:ruleId': [VALID_RULE],
     'POST /api/v1/stores/:storeId/rules/:ruleId/activate': [{ backfill: 'none' }],
     'POST /api/v1/stores/:storeId/rules/:ruleId/test-send': [{ to: 'fuzz.test@example.com', customerId: tenant.customerId }],

@@ -20,6 +20,7 @@ describe('currentNavItem', () => {
     expect(currentNavItem(items, '/stores/s1/orders/o1')?.label).toBe('Orders');
     expect(currentNavItem(items, '/stores/s1/settings/sync')?.label).toBe('Settings');
     expect(currentNavItem(items, '/stores/s1/webhooks/w1')?.label).toBe('Webhooks');
+    expect(currentNavItem(items, '/stores/s1/apps/new')?.label).toBe('Apps');
   });
 
   it('marks nothing outside the store', () => {

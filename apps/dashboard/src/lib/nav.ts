@@ -18,6 +18,7 @@ export function storeNav(storeId: string): NavItem[] {
     { label: 'Segments', href: `${base}/segments` },
     { label: 'Connection', href: `${base}/connection` },
     { label: 'Webhooks', href: `${base}/webhooks` },
+    { label: 'Apps', href: `${base}/apps` },
     { label: 'Settings', href: `${base}/settings` },
   ];
 }
@@ -28,6 +29,7 @@ export function addNewItems(storeId: string): NavItem[] {
     { label: 'Workflow', href: `/stores/${encodeURIComponent(storeId)}/workflows/new` },
     { label: 'Segment', href: `/stores/${encodeURIComponent(storeId)}/segments/new` },
     { label: 'Webhook', href: `/stores/${encodeURIComponent(storeId)}/webhooks/new` },
+    { label: 'App', href: `/stores/${encodeURIComponent(storeId)}/apps/new` },
   ];
 }
 

@@ -8,10 +8,15 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const WebhookEndpointSchema = defineEntity({
   name: 'WebhookEndpoint',
   tableName: 'webhook_endpoint',
-  indexes: [{ properties: ['storeId'] }],
+  indexes: [{ properties: ['storeId'] }, { properties: ['storeId', 'kind'] }],
   properties: {
     id: p.uuid().primary(),
     storeId: p.uuid(),
+    /** `webhook`, or the app it is an installation of (`slack`, `mailchimp`; migration AppIntegrations). */
+    kind: p.string().length(32).default('webhook'),
+    /** An app's settings that may be shown; its secrets are sealed in `secretSealed`. */
+    appSettings: p.json<Record<string, unknown>>().nullable(),
+    /** Where it delivers: the receiver's URL, or an app's target without its secret part. */
     url: p.text(),
     description: p.string().nullable(),
     eventTypes: p.json<string[]>(),

@@ -25,6 +25,7 @@ import { Migration20261126190000_DirectMessages } from './Migration2026112619000
 import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
 import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
 import { Migration20261126215148_GoogleAnalyticsConnection } from './Migration20261126215148_GoogleAnalyticsConnection.js';
+import { Migration20261126190500_AppIntegrations } from './Migration20261126190500_AppIntegrations.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -54,4 +55,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126170000_StoreDashboard', class: Migration20261126170000_StoreDashboard },
   { name: 'Migration20261126190000_DirectMessages', class: Migration20261126190000_DirectMessages },
   { name: 'Migration20261126215148_GoogleAnalyticsConnection', class: Migration20261126215148_GoogleAnalyticsConnection },
+  { name: 'Migration20261126190500_AppIntegrations', class: Migration20261126190500_AppIntegrations },
 ];

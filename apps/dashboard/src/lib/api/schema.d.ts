@@ -1280,6 +1280,102 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Apps_list"];
+        put?: never;
+        post: operations["Apps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/apps/{appId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Apps_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Apps_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["Apps_update"];
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/apps/{appId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Apps_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/apps/{appId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Apps_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/apps/{appId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Apps_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{storeId}/apps/{appId}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Apps_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/dashboard": {
         parameters: {
             query?: never;
@@ -2162,7 +2258,7 @@ export type components = {
         };
         OrderTimelineEntry: {
             /** @enum {string} */
-            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending" | "customer_messaged" | "customer_message_pending" | "customer_message_failed";
+            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending" | "customer_messaged" | "customer_message_pending" | "customer_message_failed" | "webhook_failed";
             /** Format: date-time */
             at: string;
             /** @description The entry as a sentence */
@@ -2488,8 +2584,11 @@ export type components = {
             /** @enum {string} */
             eventType: "order.created" | "order.updated" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "customer.subscribed" | "customer.unsubscribed" | "message.sent" | "conversion.recorded";
             subjectId: string | null;
-            /** @enum {string} */
-            status: "pending" | "delivered";
+            /**
+             * @description skipped: an app found the event did not concern it; failed: the service refused this event for good
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "skipped" | "failed";
             attempts: number;
             lastStatusCode: number | null;
             lastError: string | null;
@@ -2503,6 +2602,45 @@ export type components = {
             /** Format: date-time */
             at: string;
             statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+        };
+        App: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "slack" | "mailchimp";
+            description: string | null;
+            /** @description Where it delivers, without the secret part (Slack hook token, API key) */
+            target: string;
+            /** @description The configuration that is not secret (threshold, audience id…) */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The events fanned out to it; the app posts only those that concern it */
+            eventTypes: ("order.created" | "order.updated" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "customer.subscribed" | "customer.unsubscribed" | "message.sent" | "conversion.recorded")[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description By the merchant, the service refusing the app (revoked hook, archived channel), or failing for a day */
+            disabledReason: string | null;
+            disabledAt: string | null;
+            failingSince: string | null;
+            pending: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AvailableApp: {
+            /** @enum {string} */
+            kind: "slack" | "mailchimp";
+            displayName: string;
+            secretFields: string[];
+        };
+        AppTestResult: {
+            ok: boolean;
+            statusCode: number | null;
+            /** @description What the service answered, when it was not a success */
             error: string | null;
             durationMs: number;
         };
@@ -2622,7 +2760,7 @@ export type components = {
                 lastEventAt: string | null;
                 /** @description Active retention workflows */
                 workflowsActive: number;
-                /** @description Active apps (none exist yet) */
+                /** @description Active apps (Slack, Mailchimp installations that are on) */
                 appsActive: number;
                 /** @description Why the widget has nothing to show; null when it has figures */
                 empty: ("no_orders_this_month" | "no_products" | "no_orders_last_7_days" | "no_orders_yet" | "no_sales_last_30_days" | "not_connected" | "no_sales_last_90_days") | null;
@@ -7751,6 +7889,479 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Queues the same event again (same webhook-id and body) after what the endpoint is owed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The installed apps, and the apps one may add */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        apps: components["schemas"]["App"][];
+                        available: components["schemas"]["AvailableApp"][];
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kind: string;
+                    description?: string;
+                    config: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Checks the configuration with the service (Mailchimp: the audience), then installs the app */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removes the app and its log; nothing more is delivered to it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    status?: "active" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description Changes the description, configuration or status; enabling resumes what is owed, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable (unavailable): nothing was stored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sends a test now (Slack: a message; Mailchimp: the audience check) and says how the service answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppTestResult"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                before?: string;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery log, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        nextBefore: number | null;
+                    };
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        delivery: components["schemas"]["WebhookDelivery"];
+                        payload: unknown;
+                        attempts: components["schemas"]["WebhookAttempt"][];
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Apps_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                appId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queues the same event again after what the app is owed */
             202: {
                 headers: {
                     [name: string]: unknown;

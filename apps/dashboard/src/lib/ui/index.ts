@@ -12,3 +12,5 @@ export { default as Pager } from './pager.svelte';
 export { default as SelectField } from './select-field.svelte';
 export { default as Spinner } from './spinner.svelte';
 export { default as Tabs, type TabItem } from './tabs.svelte';
+export { default as DeliveryLog } from './delivery-log.svelte';
+export { default as DeliveryStatus } from './delivery-status.svelte';
