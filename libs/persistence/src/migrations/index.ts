@@ -22,6 +22,7 @@ import { Migration20261126160000_SegmentCriteria } from './Migration202611261600
 import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170000_OutgoingWebhooks.js';
 import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
 import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
+import { Migration20261126220000_OrderTracking } from './Migration20261126220000_OrderTracking.js';
 import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
 
 /** Every migration, in order. Listed explicitly so discovery works the same from src (tests) and dist (runtime). */
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126171000_WebhookEventTriggers', class: Migration20261126171000_WebhookEventTriggers },
   { name: 'Migration20261126180000_OrderViews', class: Migration20261126180000_OrderViews },
   { name: 'Migration20261126170000_StoreDashboard', class: Migration20261126170000_StoreDashboard },
+  { name: 'Migration20261126220000_OrderTracking', class: Migration20261126220000_OrderTracking },
 ];
