@@ -179,9 +179,8 @@ export class ConnectionsService {
       return { platform: record.platform, reference: (await client.addTracking(orderExternalId, tracking)).reference };
     } catch (err) {
       if (!(err instanceof PlatformError)) throw err;
-      const said = `${name} answered${err.status ? ` ${err.status}` : ''}: ${err.message}`;
-      if (err.retryable || err.status === 429) throw new DomainError('bad_gateway', `${said}; nothing was stored, try again`);
-      throw new DomainError('unprocessable', `${name} refused the tracking number (${said}); nothing was stored`);
+      if (err.retryable || err.status === 429) throw new DomainError('bad_gateway', `${name} could not take the tracking number: ${err.message}. Nothing was stored; try again.`);
+      throw new DomainError('unprocessable', `${name} refused the tracking number: ${err.message} (HTTP ${err.status}). Nothing was stored.`);
     }
   }
 
