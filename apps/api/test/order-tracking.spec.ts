@@ -80,6 +80,17 @@ describe('tracking numbers pushed to the platform', () => {
     expect(await trackingRows()).toBe(rows);
   });
 
+  it('pushes once when the same number is sent twice at the same time (a double click)', async () => {
+    const second = shopify.addOrder({ fulfillment_status: null, fulfillments: [], closed_at: null });
+    await shopify.emitWebhook('orders/create', second);
+    const orderId = await orderIdOf(shop.id, String(second.id));
+    const body = { carrier: 'USPS', number: '9400111899560000000001' };
+    const answers = await Promise.all([track(shop.id, orderId, body), track(shop.id, orderId, body)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+    expect(answers[0]!.body.id).toBe(answers[1]!.body.id);
+    expect(shopify.fulfilments.pushes.filter((p) => p.orderId === second.id)).toHaveLength(1);
+  });
+
   it('shows Shopify’s refusal (422 in its words) and stores nothing', async () => {
     shopify.fulfilments.refuseNext('Tracking number has already been taken by another fulfillment.');
     const rows = await trackingRows();

@@ -61,6 +61,13 @@ describe('Shopify tracking push against the fake Admin API', () => {
     expect(fake.requests.filter((r) => r.path.endsWith('fulfillments.json'))).toHaveLength(1);
   });
 
+  it('waits out a 429 (Retry-After) and then fulfils', async () => {
+    fake.throttleNext(1, '0.5');
+    const order = fake.orders[4]!;
+    await expect(client.addTracking!(String(order.id), { carrier: 'FedEx', number: '449044304137821', url: null })).resolves.toEqual({ reference: expect.any(String) });
+    expect(fake.requests.map((r) => r.status)).toEqual([429, 200, 201]);
+  });
+
   it('answers 404 for an order Shopify does not have', async () => {
     const error = await client.addTracking!('999', { carrier: 'UPS', number: 'X1', url: null }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 404, retryable: false });
