@@ -34,8 +34,7 @@ describe('tracking numbers pushed to the platform', () => {
     const put = await api(stack, 'PUT', `/api/v1/stores/${shop.id}/connection`, { platform: 'shopify', shopDomain: shopify.shopDomain, accessToken: shopify.accessToken, apiSecretKey: shopify.apiSecretKey });
     expect(put).toMatchObject({ status: 200, body: { status: 'connected' } });
     // An unfulfilled order (seed index 1), announced by orders/create.
-    const placed = shopify.addOrder();
-    placed['fulfillment_status'] = null;
+    const placed = shopify.addOrder({ fulfillment_status: null, fulfillments: [], closed_at: null });
     shopOrderExternal = placed.id;
     await shopify.emitWebhook('orders/create', placed);
     shopOrderId = await orderIdOf(shop.id, String(placed.id));
@@ -68,6 +67,13 @@ describe('tracking numbers pushed to the platform', () => {
     const timeline = await api(stack, 'GET', `/api/v1/stores/${shop.id}/orders/${shopOrderId}/timeline`);
     const entry = timeline.body.items.find((e: { kind: string }) => e.kind === 'tracking_added');
     expect(entry).toMatchObject({ summary: `Tracking UPS 1Z999AA10123456784 added, pushed to Shopify (fulfilment ${push.fulfillmentId})`, tracking: { number: '1Z999AA10123456784', pushedTo: 'shopify' } });
+
+    // Shopify's orders/updated and orders/fulfilled follow: the paid order ships, and the number it now reports is listed once.
+    const fulfilled = await eventually(async () => {
+      const d = await api(stack, 'GET', `/api/v1/stores/${shop.id}/orders/${shopOrderId}`);
+      return d.body.status === 'shipped' ? d.body : undefined;
+    });
+    expect(fulfilled.trackingNumbers.map((t: { number: string; addedBy: string }) => [t.number, t.addedBy])).toEqual([['1Z999AA10123456784', 'merchant']]);
   });
 
   it('takes the same carrier and number again (other case, other spacing) without pushing twice', async () => {

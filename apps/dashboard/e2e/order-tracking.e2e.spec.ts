@@ -83,6 +83,12 @@ describe('a merchant adds a tracking number that reaches Shopify', () => {
       expect(await page.getByTestId('order-timeline').innerText()).toContain(`Tracking UPS 1Z999AA10123456784 added, pushed to Shopify (fulfilment ${push!.fulfillmentId})`);
       await shot(page, 'tracking-added');
     });
+    await step('Shopify’s webhooks follow: the paid order ships, and its number is listed once', async () => {
+      await reloadUntil(page, async () => (await page.getByTestId('order-timeline').innerText()).includes('Status changed from processing to shipped'));
+      const listed = (await page.getByTestId('tracking-numbers').innerText()).split('1Z999AA10123456784').length - 1;
+      expect(listed).toBe(1);
+      await shot(page, 'order-shipped');
+    });
   });
 
   it('shows Shopify’s refusal beside the form and stores nothing', async () => {

@@ -27,14 +27,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Shopify's fulfilment-order flow over the fake's orders
  * (https://shopify.dev/docs/api/admin-rest/latest/resources/fulfillmentorder, …/fulfillment): one fulfilment order
  * per order, open until fulfilled; `fulfillments.json` fulfils it with tracking (422 with Shopify's `errors` for a
- * closed or unknown fulfilment order); `update_tracking` changes a fulfilment's tracking. Every push is recorded.
+ * closed or unknown fulfilment order); `update_tracking` changes a fulfilment's tracking. Every push is recorded, and
+ * the order's webhooks follow it (`orders/updated`, and `orders/fulfilled` once fulfilled), as on Shopify.
  */
 export class FakeShopifyFulfilments {
   readonly pushes: FakeShopifyTrackingPush[] = [];
   private readonly refusals: string[] = [];
   private nextId = 5_120_000_000_000_000_001n;
 
-  constructor(private readonly orders: FakeShopifyOrder[]) {}
+  /** `changed` is told of each order a push changed (the fake Shopify sends its webhooks, as Shopify does). */
+  constructor(
+    private readonly orders: FakeShopifyOrder[],
+    private readonly changed: (order: FakeShopifyOrder, topics: string[]) => void = () => undefined,
+  ) {}
 
   /** The next fulfilment or tracking update is refused with 422 and this message, as Shopify words its refusals. */
   refuseNext(message: string): void {
@@ -105,7 +110,9 @@ export class FakeShopifyFulfilments {
     const fulfilment = this.fulfilment(order!, input['tracking_info']);
     order!['fulfillments'] = [...((order!['fulfillments'] as Fulfilment[] | undefined) ?? []), fulfilment];
     order!['fulfillment_status'] = 'fulfilled';
+    order!['updated_at'] = new Date().toISOString();
     this.pushes.push({ kind: 'create', orderId: order!.id, fulfillmentId: fulfilment.id, body });
+    this.changed(order!, ['orders/updated', 'orders/fulfilled']);
     return [201, { fulfillment: fulfilment }];
   }
 
@@ -120,7 +127,9 @@ export class FakeShopifyFulfilments {
     const at = list.findIndex((f) => BigInt(f.id) === id);
     const updated = { ...this.fulfilment(order, (body['fulfillment'] as Record<string, unknown>)['tracking_info']), id: BigInt(list[at]!.id) };
     list[at] = updated;
+    order['updated_at'] = new Date().toISOString();
     this.pushes.push({ kind: 'update_tracking', orderId: order.id, fulfillmentId: updated.id, body });
+    this.changed(order, ['orders/updated']);
     return [200, { fulfillment: updated }];
   }
 

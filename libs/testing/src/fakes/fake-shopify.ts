@@ -149,7 +149,10 @@ export class FakeShopify {
     this.refusePrivacyTopics = options.refusePrivacyTopics ?? false;
     this.products = fakeProducts(options.products ?? 0, options.variantsPerProduct ?? ((i) => 1 + (i % 3)));
     this.orders = Array.from({ length: options.orders ?? 0 }, (_, i) => fakeOrder(i, this.products, undefined, options.buyers));
-    this.fulfilments = new FakeShopifyFulfilments(this.orders);
+    // After the answer, in order: the order's webhooks to whoever subscribed (nobody, in the client's own specs).
+    this.fulfilments = new FakeShopifyFulfilments(this.orders, (order, topics) =>
+      setImmediate(() => void topics.reduce<Promise<unknown>>((sent, topic) => sent.then(() => this.emitWebhook(topic, order)), Promise.resolve())),
+    );
   }
 
   get origin(): string {
