@@ -166,6 +166,13 @@ describe('tracking numbers pushed to the platform', () => {
     expect(refused).toMatchObject({ status: 422, body: { message: "BigCommerce refused the tracking number: The field 'tracking_number' is invalid. (HTTP 400). Nothing was stored." } });
     const detail = await api(stack, 'GET', `/api/v1/stores/${store.id}/orders/${orderId}`);
     expect(detail.body.trackingNumbers.filter((t: { addedBy: string }) => t.addedBy === 'merchant').map((t: { number: string }) => t.number)).toEqual(['9400111899560000000000']);
+
+    // Disconnected, the store cannot push: 409 saying so, nothing sent.
+    expect((await api(stack, 'DELETE', `/api/v1/stores/${store.id}/connection`)).status).toBe(200);
+    const requests = bigcommerce.shipmentRequests.length;
+    const disconnected = await track(store.id, orderId, { carrier: 'USPS', number: 'EJ958083578US' });
+    expect(disconnected).toMatchObject({ status: 409, body: { error: 'conflict', message: 'the store is not connected to BigCommerce: connect it again to push tracking numbers' } });
+    expect(bigcommerce.shipmentRequests).toHaveLength(requests);
   });
 
   it('stores a custom cart’s tracking here only, and says so in the timeline', async () => {
