@@ -13,11 +13,11 @@ import { DevOutboxController } from './accounts/dev-outbox.controller.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { DirectMessagesController } from './customers/direct-messages.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
-import { OrdersService } from '@boomerang/orders';
+import { OrdersService, OrderTrackingService } from '@boomerang/orders';
 import { StoreDashboardController } from './dashboard/store-dashboard.controller.js';
 import { DEFAULT_DISPATCH_POLICY, DirectMessagesService, RetentionDispatcher, RulePreviewService, RulesService } from '@boomerang/retention';
 import { IntakeService } from '@boomerang/intake';
-import { CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
+import { ConnectionsService, CredentialsCipher, HistoricalSyncService, ProductCatalogService, StoreLogoService, StoresService } from '@boomerang/stores';
 import { RetentionLifecycle, retentionWorkflowId } from '@boomerang/temporal-client';
 import { API_CONFIG } from './common/tokens.js';
 import { CONNECTION_CONTROLLERS, connectionProviders, type ConnectionPorts } from './connections/connections.providers.js';
@@ -186,6 +186,11 @@ export class AppModule {
         { provide: SubscriptionService, useValue: new SubscriptionService() },
         { provide: CustomersService, useFactory: (s: SubscriptionService) => new CustomersService(s), inject: [SubscriptionService] },
         { provide: OrdersService, useValue: new OrdersService() },
+        {
+          provide: OrderTrackingService,
+          useFactory: (connections: ConnectionsService) => new OrderTrackingService({ push: (em, storeId, externalId, tracking) => connections.pushTracking(em, storeId, externalId, tracking) }),
+          inject: [ConnectionsService],
+        },
         { provide: EmailEventsService, useFactory: (s: SubscriptionService) => new EmailEventsService(undefined, s), inject: [SubscriptionService] },
         {
           provide: CustomerPreferencesService,

@@ -118,7 +118,7 @@ describe('orders: list, detail and timeline (whole stack)', () => {
       billingAddress: { company: 'Doe & Co', city: 'Oxford' },
       map: { embedUrl: `https://www.google.com/maps/embed/v1/place?key=${MAPS_KEY}&q=${query}`, linkUrl: null },
       summary: { currency: 'USD', subtotalMinor: 4500, discountMinor: 500, shippingMinor: 450, taxMinor: 325, totalMinor: 4775 },
-      trackingNumbers: [{ number: '1Z999AA10123456784', carrier: 'UPS', url: 'https://ups.example/track/1Z999' }],
+      trackingNumbers: [{ number: '1Z999AA10123456784', carrier: 'UPS', url: 'https://ups.example/track/1Z999', addedBy: 'platform', pushedTo: null, addedAt: null }],
     });
     expect(res.body.items).toEqual([
       { sku: 'COFFEE-1KG', name: 'House blend 1kg', description: 'Alpha Roastery · Coffee', imageUrl: 'https://cdn.alpha.example/blend.png', productUrl: 'https://alpha.example/blend', quantity: 2, unitPriceMinor: 1850, lineTotalMinor: 3700 },

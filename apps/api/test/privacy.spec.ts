@@ -117,6 +117,9 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
       // What a platform's orders carry beyond the generic payload: a phone and addresses.
       await sql(`update customer set phone = ?, company = 'Quondam Ltd' where id = ?`, [ANN.phone, annId]);
       await sql(`update store_order set billing_address = ?::jsonb, shipping_address = ?::jsonb where customer_id = ?`, [address(`${ANN.firstName} ${ANN.lastName}`), address(`${ANN.firstName} ${ANN.lastName}`), annId]);
+      // The merchant added a tracking number to her first order (a custom cart: kept here only).
+      const tracked = await merchant('POST', `/orders/${(first.body as { orderId: string }).orderId}/tracking`, { carrier: 'Royal Mail', number: 'AB123456789GB' });
+      expect(tracked.status).toBe(201);
       const ben = await postAndProject(stack, store.id, store.webhookSecret, JSON.stringify(order({ id: 'privacy-3', customer: { email: BEN.email, firstName: BEN.firstName, lastName: BEN.lastName, optedIn: true } })));
       benId = (ben.body as { customerId: string }).customerId;
       // Ben's message goes out too, before any statistics are compared.
@@ -146,6 +149,9 @@ describe('privacy tools on the whole stack (profile link, export, erasure)', () 
       expect(exported.body.profile).toMatchObject({ id: annId, email: ANN.email });
       expect(exported.body.orders).toHaveLength(2);
       expect(exported.body.orders[0].lines).toEqual([expect.objectContaining({ sku: 'COFFEE-1KG', quantity: 2 })]);
+      expect(exported.body.orders.flatMap((o: { trackingAdded: unknown[] }) => o.trackingAdded)).toEqual([
+        { carrier: 'Royal Mail', number: 'AB123456789GB', url: null, addedAt: expect.any(String) },
+      ]);
       expect(exported.body.orders.map((o: { shippingAddress: { line1: string } }) => o.shippingAddress.line1)).toEqual([ANN.street, ANN.street]);
       expect(exported.body.messages).toHaveLength(2);
       const clicked = exported.body.messages.find((m: { events: unknown[] }) => m.events.length > 0);

@@ -24,7 +24,9 @@ export type DomainErrorCode =
   /** Too many attempts; `retryAfterSeconds` says when to try again. */
   | 'rate_limited'
   /** A dependency the request needs (the database) cannot be reached now; the caller should retry. */
-  | 'unavailable';
+  | 'unavailable'
+  /** A third party the request went through (a store platform) failed, throttled or did not answer; nothing was done. */
+  | 'bad_gateway';
 
 export interface FieldIssue {
   field: string;

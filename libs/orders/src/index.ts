@@ -4,3 +4,6 @@ export * from './order-timeline.repository.js';
 export * from './orders.repository.js';
 export * from './orders.service.js';
 export * from './web-url.js';
+export * from './order-tracking.repository.js';
+export * from './order-tracking.schemas.js';
+export * from './order-tracking.service.js';

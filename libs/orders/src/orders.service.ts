@@ -3,6 +3,7 @@ import type { EntityManager } from '@boomerang/persistence';
 import { isUuid } from '@boomerang/validation';
 import { encodeOrderCursor, orderCursorFor, type OrderListQuery } from './order-queries.js';
 import { OrderTimelineRepository, type OrderTimelineRow } from './order-timeline.repository.js';
+import { OrderTrackingRepository, type OrderTrackingRow } from './order-tracking.repository.js';
 import { OrdersRepository, type OrderDetailRow, type OrderItemRow, type OrderListRow } from './orders.repository.js';
 
 export interface OrderPage {
@@ -14,6 +15,8 @@ export interface OrderPage {
 export interface OrderDetail {
   order: OrderDetailRow;
   items: OrderItemRow[];
+  /** Tracking numbers the merchant added here (the platform's own are on the order row). */
+  tracking: OrderTrackingRow[];
 }
 
 /** The orders list, an order's detail and its timeline. */
@@ -35,7 +38,8 @@ export class OrdersService {
   async detail(em: EntityManager, storeId: string, orderId: string): Promise<OrderDetail> {
     const repository = new OrdersRepository(em);
     const order = await this.order(repository, storeId, orderId);
-    return { order, items: await repository.items(storeId, order.id) };
+    const [items, tracking] = [await repository.items(storeId, order.id), await new OrderTrackingRepository(em).list(storeId, order.id)];
+    return { order, items, tracking };
   }
 
   async timeline(em: EntityManager, storeId: string, orderId: string): Promise<OrderTimelineRow[]> {

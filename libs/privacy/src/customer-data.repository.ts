@@ -41,6 +41,8 @@ export interface ExportedOrder {
   billingAddress: unknown;
   shippingAddress: unknown;
   trackingNumbers: unknown;
+  /** Tracking numbers the merchant added in Boomerang (`order_tracking`). */
+  trackingAdded: { carrier: string; number: string; url: string | null; addedAt: string }[];
   placedAt: Date;
   lines: ExportedOrderLine[];
 }
@@ -138,7 +140,9 @@ export class CustomerDataRepository {
               coalesce((select json_agg(json_build_object('position', l.position, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
                           'priceMinor', l.price_minor, 'productUrl', l.product_url, 'category', l.category, 'manufacturer', l.manufacturer)
                         order by l.position)
-                        from order_line l where l.store_id = o.store_id and l.order_id = o.id), '[]'::json) as lines
+                        from order_line l where l.store_id = o.store_id and l.order_id = o.id), '[]'::json) as lines,
+              coalesce((select json_agg(json_build_object('carrier', t.carrier, 'number', t.number, 'url', t.url, 'addedAt', t.created_at) order by t.created_at)
+                        from order_tracking t where t.store_id = o.store_id and t.order_id = o.id), '[]'::json) as tracking_added
        from store_order o where o.store_id = ? and o.customer_id = ? order by o.placed_at desc limit ?`,
       [storeId, customerId, limit],
     );
@@ -156,6 +160,7 @@ export class CustomerDataRepository {
       billingAddress: r.billing_address ?? null,
       shippingAddress: r.shipping_address ?? null,
       trackingNumbers: r.tracking_numbers ?? null,
+      trackingAdded: r.tracking_added as ExportedOrder['trackingAdded'],
       placedAt: date(r.placed_at)!,
       lines: (r.lines as ExportedOrderLine[]).map((l) => ({ ...l, priceMinor: num(l.priceMinor) })),
     }));

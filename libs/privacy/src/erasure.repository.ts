@@ -61,6 +61,8 @@ export class ErasureRepository {
         [ERASED, email, ERASED, storeId, customerId],
       );
       await run('store_order', `update store_order set billing_address = null, shipping_address = null, tracking_numbers = null where store_id = ? and customer_id = ?`, [storeId, customerId]);
+      // Tracking numbers the merchant added to their orders, as the platform's own above.
+      await run('order_tracking', `delete from order_tracking where store_id = ? and order_id in (select id from store_order where store_id = ? and customer_id = ?)`, [storeId, storeId, customerId]);
       await run('retention_dispatch', `delete from retention_dispatch where store_id = ? and customer_id = ?`, [storeId, customerId]);
       // Messages the merchant wrote to the person (and the outbox's copies): their words about the person, gone.
       const directOf = `select id from direct_message where store_id = ? and customer_id = ?`;

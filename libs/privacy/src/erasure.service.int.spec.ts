@@ -49,6 +49,12 @@ describe('ErasureService (PostgreSQL): every table, statistics kept', () => {
     const customerId = await seedRow(e, 'customer', { store_id: store, email, first_name: first, last_name: ANN.lastName, phone: ANN.phone, company: 'Quondam Ltd', note: `VIP ${first}` });
     const orderId = await seedRow(e, 'store_order', { store_id: store, customer_id: customerId, total_cents: 4500, billing_address: address(`${first} ${ANN.lastName}`), shipping_address: address(`${first} ${ANN.lastName}`) });
     await e.execute(`insert into order_line (id, store_id, order_id, position, sku, name, quantity, price_minor, tags) values (gen_random_uuid(), ?, ?, 0, 'COFFEE-1KG', 'House blend', 2, 1850, '[]')`, [store, orderId]);
+    // A tracking number the merchant added, its link naming the person.
+    await e.execute(`insert into order_tracking (id, store_id, order_id, carrier, number, url, created_at) values (gen_random_uuid(), ?, ?, 'UPS', '1Z999AA10123456784', ?, now())`, [
+      store,
+      orderId,
+      `https://track.example/?to=${encodeURIComponent(`${first} ${ANN.lastName}`)}`,
+    ]);
     const messageId = await seedRow(e, 'message', { store_id: store, rule_id: ruleId, customer_id: customerId, to_email: email, subject: `Running low, ${first}?`, sent_at: new Date(), open_count: 1, click_count: 1, links: JSON.stringify([`https://shop.example/?email=${email}`]) });
     const skippedId = await seedRow(e, 'message', { store_id: store, rule_id: ruleId, customer_id: customerId, cycle: 2, status: 'failed', reason: `Postmark refused: invalid 'To' address ${email}`, to_email: email });
     void skippedId;
@@ -109,7 +115,7 @@ describe('ErasureService (PostgreSQL): every table, statistics kept', () => {
     expect(await findPersonalData(em(), NEEDLES)).toEqual([]);
     expect(await stats(storeId)).toEqual(before);
     expect(forgotten.at(-1)).toEqual({ storeId, email: ANN.email, ruleIds: [ruleId] });
-    expect(result.summary).toMatchObject({ customer: 1, message: 2, message_event: 1, outbox_email: 3, direct_message: 1, retention_dispatch: 1, retention_enrollment: 1, suppression: 1, inbox_event: 1, profile_link: 1, privacy_request: 1 });
+    expect(result.summary).toMatchObject({ customer: 1, order_tracking: 1, message: 2, message_event: 1, outbox_email: 3, direct_message: 1, retention_dispatch: 1, retention_enrollment: 1, suppression: 1, inbox_event: 1, profile_link: 1, privacy_request: 1 });
     const [record] = await em().execute<Record<string, unknown>[]>(`select store_id, kind, source, email_hash, customer_id from privacy_request where id = ?`, [result.requestId]);
     expect(record).toEqual({ store_id: storeId, kind: 'erasure', source: 'merchant', email_hash: sha256(ANN.email), customer_id: customerId });
     // Rows that carry statistics stay, without the person.

@@ -15,7 +15,7 @@ import { z } from 'zod';
 /** The body of every 4xx/5xx answer (see domain-error.filter.ts). */
 export const errorSchema = z
   .object({
-    error: z.string().meta({ description: 'A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, invalid_credentials, email_unverified, token_invalid, token_expired, token_used, rate_limited, unavailable, internal' }),
+    error: z.string().meta({ description: 'A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, invalid_credentials, email_unverified, token_invalid, token_expired, token_used, rate_limited, unavailable, bad_gateway, internal' }),
     message: z.string(),
     issues: z.array(z.object({ field: z.string().meta({ description: 'The field, dotted (`lineItems.0.sku`), or `(body)`' }), message: z.string() })).optional(),
   })
@@ -32,6 +32,7 @@ const FAILURES: Record<number, string> = {
   415: 'Body not JSON, or sent with a Content-Encoding',
   422: 'Well-formed but cannot be processed (e.g. a template that cannot render)',
   429: 'Too many attempts (rate_limited); Retry-After says when to try again',
+  502: 'A store platform failed, throttled or did not answer (bad_gateway): `message` has its words; nothing was stored',
   503: 'The database is unreachable (unavailable): nothing was stored; retry later',
 };
 

@@ -21,6 +21,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   token_used: 410,
   rate_limited: 429,
   unavailable: 503,
+  bad_gateway: 502,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { ORDER_STATUSES } from '@boomerang/domain';
-import { ORDER_TIMELINE_KINDS, orderMap, webUrl, type OrderDetail, type OrderPage, type OrderTimelineRow } from '@boomerang/orders';
+import { ORDER_TIMELINE_KINDS, orderMap, webUrl, type OrderDetail, type OrderPage, type OrderTimelineRow, type OrderTrackingRow } from '@boomerang/orders';
 import { z } from 'zod';
 
 // Response schemas of the order routes, and the functions that build each answer typed by them (z.output), so the
@@ -93,9 +93,32 @@ export const orderDetailSchema = z
       taxMinor: minor('Tax'),
       totalMinor: minor('The order total'),
     }),
-    trackingNumbers: z.array(z.object({ carrier: nullableText, number: z.string(), url: nullableText })),
+    trackingNumbers: z
+      .array(
+        z.object({
+          carrier: nullableText,
+          number: z.string(),
+          url: nullableText,
+          addedBy: z.enum(['merchant', 'platform']).meta({ description: '`merchant`: added here (POST …/tracking); `platform`: as the platform reports it' }),
+          pushedTo: nullableText.meta({ description: 'The platform a merchant\'s number was pushed to (`shopify`, `bigcommerce`); null when stored here only' }),
+          addedAt: z.date().nullable(),
+        }),
+      )
+      .meta({ description: 'The merchant\'s numbers first, then the platform\'s own that are not among them' }),
   })
   .meta({ id: 'OrderDetail' });
+
+export const orderTrackingSchema = z
+  .object({
+    id: z.uuid(),
+    carrier: z.string(),
+    number: z.string(),
+    url: nullableText,
+    pushedTo: nullableText.meta({ description: 'The platform that accepted it (`shopify`, `bigcommerce`); null when stored here only (WooCommerce, custom cart)' }),
+    platformReference: nullableText.meta({ description: 'The platform\'s fulfilment (Shopify) or shipment (BigCommerce) id' }),
+    addedAt: z.date(),
+  })
+  .meta({ id: 'OrderTracking' });
 
 export const orderTimelineEntrySchema = z
   .object({
@@ -115,6 +138,10 @@ export const orderTimelineEntrySchema = z
     currency: nullableText,
     eventType: nullableText.meta({ description: 'An outgoing webhook\'s event type' }),
     endpointUrl: nullableText.meta({ description: 'The endpoint it was delivered (or is owed) to' }),
+    tracking: z
+      .object({ carrier: z.string(), number: z.string(), url: nullableText, pushedTo: nullableText, platformReference: nullableText })
+      .nullable()
+      .meta({ description: 'A tracking number the merchant added, and the platform that accepted it' }),
   })
   .meta({ id: 'OrderTimelineEntry' });
 
@@ -140,7 +167,21 @@ export function orderPageView(page: OrderPage): z.output<typeof orderPageSchema>
   };
 }
 
-export function orderDetailView({ order: o, items }: OrderDetail, mapsKey: string | null): z.output<typeof orderDetailSchema> {
+export function orderTrackingView(t: OrderTrackingRow): z.output<typeof orderTrackingSchema> {
+  return { id: t.id, carrier: t.carrier, number: t.number, url: webUrl(t.url), pushedTo: t.pushedTo, platformReference: t.platformReference, addedAt: t.addedAt };
+}
+
+/** The merchant's numbers, then the platform's own not among them (a pushed number comes back in the platform's next update). */
+function trackingNumbersView(o: OrderDetail['order'], tracking: OrderTrackingRow[]): z.output<typeof orderDetailSchema>['trackingNumbers'] {
+  const ours = tracking.map((t) => ({ carrier: t.carrier, number: t.number, url: webUrl(t.url), addedBy: 'merchant' as const, pushedTo: t.pushedTo, addedAt: t.addedAt }));
+  const known = new Set(tracking.map((t) => t.number.toUpperCase()));
+  const theirs = o.trackingNumbers
+    .filter((t) => !known.has(t.number.replace(/\s+/g, '').toUpperCase()))
+    .map((t) => ({ carrier: t.carrier, number: t.number, url: webUrl(t.url), addedBy: 'platform' as const, pushedTo: null, addedAt: null }));
+  return [...ours, ...theirs];
+}
+
+export function orderDetailView({ order: o, items, tracking }: OrderDetail, mapsKey: string | null): z.output<typeof orderDetailSchema> {
   const c = o.customer;
   return {
     id: o.id,
@@ -183,10 +224,10 @@ export function orderDetailView({ order: o, items }: OrderDetail, mapsKey: strin
       taxMinor: o.taxMinor,
       totalMinor: o.totalMinor,
     },
-    trackingNumbers: o.trackingNumbers.map((t) => ({ carrier: t.carrier, number: t.number, url: webUrl(t.url) })),
+    trackingNumbers: trackingNumbersView(o, tracking),
   };
 }
 
 export function orderTimelineView(rows: OrderTimelineRow[]): z.output<typeof orderTimelineSchema> {
-  return { items: rows.map((r) => ({ ...r })) };
+  return { items: rows.map((r) => ({ ...r, tracking: r.tracking && { ...r.tracking, url: webUrl(r.tracking.url) } })) };
 }

@@ -1,12 +1,21 @@
-import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { orderListQuerySchema, OrdersService, type OrderListQuery } from '@boomerang/orders';
-import type { Request } from 'express';
-import { Fails, IdParam, Returns, ValidQuery } from '../common/contract.js';
+import { addTrackingSchema, orderListQuerySchema, OrdersService, OrderTrackingService, type OrderListQuery } from '@boomerang/orders';
+import type { Request, Response } from 'express';
+import { Fails, IdParam, Returns, ValidBody, ValidQuery } from '../common/contract.js';
 import { StoreAccessGuard, storeAccess } from '../common/store-access.js';
 import { API_CONFIG } from '../common/tokens.js';
 import type { ApiConfig } from '../config.js';
-import { orderDetailSchema, orderDetailView, orderPageSchema, orderPageView, orderTimelineSchema, orderTimelineView } from './order.views.js';
+import {
+  orderDetailSchema,
+  orderDetailView,
+  orderPageSchema,
+  orderPageView,
+  orderTimelineSchema,
+  orderTimelineView,
+  orderTrackingSchema,
+  orderTrackingView,
+} from './order.views.js';
 
 /** The orders list, an order's detail and its timeline (issue 13). */
 @ApiTags('orders')
@@ -16,6 +25,7 @@ import { orderDetailSchema, orderDetailView, orderPageSchema, orderPageView, ord
 export class OrdersController {
   constructor(
     @Inject(OrdersService) private readonly orders: OrdersService,
+    @Inject(OrderTrackingService) private readonly tracking: OrderTrackingService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -42,5 +52,26 @@ export class OrdersController {
   async timeline(@Req() req: Request, @IdParam('storeId') storeId: string, @IdParam('orderId') orderId: string) {
     const { em, store } = storeAccess(req, storeId);
     return orderTimelineView(await this.orders.timeline(em, store.id, orderId));
+  }
+
+  /**
+   * Shopify and BigCommerce stores: pushed to the platform first (a fulfilment or shipment with the tracking), stored
+   * only once it accepted; WooCommerce and custom carts: stored here only. The same carrier and number again: 200 with
+   * the stored one, nothing pushed.
+   */
+  @Post(':orderId/tracking')
+  @Returns(201, orderTrackingSchema, 'Added (and pushed to the platform); 200 with the same body when it was already on the order')
+  @Fails(400, 401, 404, 409, 422, 502)
+  async addTracking(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @IdParam('storeId') storeId: string,
+    @IdParam('orderId') orderId: string,
+    @ValidBody(addTrackingSchema) body: unknown,
+  ) {
+    const { em, store } = storeAccess(req, storeId);
+    const added = await this.tracking.add(em, store.id, orderId, body);
+    res.status(added.created ? 201 : 200);
+    return orderTrackingView(added.tracking);
   }
 }

@@ -1,4 +1,4 @@
-import { addressLines, dayAfter, dayOf, itemCount, orderStatusLabel, orderStatusOf } from './orders.js';
+import { addressLines, dayAfter, dayOf, itemCount, orderStatusLabel, orderStatusOf, trackingDestination, trackingNote } from './orders.js';
 
 describe('orders wording', () => {
   it('reads a status filter and labels statuses', () => {
@@ -23,5 +23,15 @@ describe('orders wording', () => {
     expect(addressLines(null)).toEqual([]);
     expect(itemCount(1)).toBe('1 item');
     expect(itemCount(3)).toBe('3 items');
+  });
+
+  it('says where a tracking number goes and where one came from', () => {
+    expect(trackingDestination('shopify')).toBe('Shopify');
+    expect(trackingDestination('bigcommerce')).toBe('BigCommerce');
+    expect(trackingDestination('woocommerce')).toBeNull();
+    expect(trackingDestination('generic')).toBeNull();
+    expect(trackingNote({ addedBy: 'merchant', pushedTo: 'bigcommerce' })).toBe('added here, pushed to BigCommerce');
+    expect(trackingNote({ addedBy: 'merchant', pushedTo: null })).toBe('added here (kept in Boomerang only)');
+    expect(trackingNote({ addedBy: 'platform', pushedTo: null })).toBe('from the store');
   });
 });

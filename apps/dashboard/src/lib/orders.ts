@@ -46,3 +46,19 @@ export function addressLines(a: AddressParts | null): string[] {
 export function itemCount(n: number): string {
   return n === 1 ? '1 item' : `${n} items`;
 }
+
+/** Suggestions of the tracking form's carrier field (any other name is accepted as typed, up to 60 characters). */
+export const CARRIER_SUGGESTIONS = ['UPS', 'USPS', 'FedEx', 'DHL Express', 'DHL eCommerce', 'Canada Post', 'Royal Mail', 'Australia Post', 'La Poste', 'Deutsche Post', 'PostNL', 'GLS', 'DPD', 'Evri', 'Purolator', 'OnTrac', 'Amazon Logistics'] as const;
+
+const PUSHING_PLATFORMS: Record<string, string> = { shopify: 'Shopify', bigcommerce: 'BigCommerce' };
+
+/** Where an added tracking number goes: the platform's name when the api pushes it there, null when it is kept here only. */
+export function trackingDestination(platform: string): string | null {
+  return PUSHING_PLATFORMS[platform] ?? null;
+}
+
+/** The line under a tracking number: who added it and where it went. */
+export function trackingNote(t: { addedBy: 'merchant' | 'platform'; pushedTo: string | null }): string {
+  if (t.addedBy === 'platform') return 'from the store';
+  return t.pushedTo ? `added here, pushed to ${PUSHING_PLATFORMS[t.pushedTo] ?? t.pushedTo}` : 'added here (kept in Boomerang only)';
+}

@@ -13,6 +13,7 @@ import { SuppressionSchema } from './suppression.entity.js';
 import { MessageSchema } from './message.entity.js';
 import { ConversionStatSchema, MessageStatSchema } from './message-stat.entity.js';
 import { OrderSchema } from './order.entity.js';
+import { OrderTrackingSchema } from './order-tracking.entity.js';
 import { StoreOrderDaySchema, StoreProductDaySchema } from './store-order-day.entity.js';
 import { InboxEventSchema } from './inbox-event.entity.js';
 import { OrderLineSchema } from './order-line.entity.js';
@@ -48,6 +49,7 @@ export * from './suppression.entity.js';
 export * from './message.entity.js';
 export * from './message-stat.entity.js';
 export * from './order.entity.js';
+export * from './order-tracking.entity.js';
 export * from './store-order-day.entity.js';
 export * from './inbox-event.entity.js';
 export * from './order-line.entity.js';
@@ -70,6 +72,7 @@ export const ENTITIES = [
   StoreSchema,
   CustomerSchema,
   OrderSchema,
+  OrderTrackingSchema,
   RetentionRuleSchema,
   RetentionEnrollmentSchema,
   RetentionDispatchSchema,

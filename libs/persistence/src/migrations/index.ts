@@ -23,6 +23,7 @@ import { Migration20261126170000_OutgoingWebhooks } from './Migration20261126170
 import { Migration20261126171000_WebhookEventTriggers } from './Migration20261126171000_WebhookEventTriggers.js';
 import { Migration20261126190000_DirectMessages } from './Migration20261126190000_DirectMessages.js';
 import { Migration20261126180000_OrderViews } from './Migration20261126180000_OrderViews.js';
+import { Migration20261126220000_OrderTracking } from './Migration20261126220000_OrderTracking.js';
 import { Migration20261126170000_StoreDashboard } from './Migration20261126170000_StoreDashboard.js';
 import { Migration20261126215148_GoogleAnalyticsConnection } from './Migration20261126215148_GoogleAnalyticsConnection.js';
 import { Migration20261126190500_AppIntegrations } from './Migration20261126190500_AppIntegrations.js';
@@ -56,4 +57,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126190000_DirectMessages', class: Migration20261126190000_DirectMessages },
   { name: 'Migration20261126215148_GoogleAnalyticsConnection', class: Migration20261126215148_GoogleAnalyticsConnection },
   { name: 'Migration20261126190500_AppIntegrations', class: Migration20261126190500_AppIntegrations },
+  { name: 'Migration20261126220000_OrderTracking', class: Migration20261126220000_OrderTracking },
 ];

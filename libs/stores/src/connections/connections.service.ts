@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { DomainError, NotFoundError, type Platform } from '@boomerang/domain';
 import { StoreSchema, type EntityManager, type Store } from '@boomerang/persistence';
 import { parseOrThrow } from '@boomerang/validation';
-import { PlatformError, type PlatformClient, type PlatformClientFactory, type PlatformCredentials, type PlatformEndpoints } from '../platforms/platform.port.js';
+import {
+  PlatformError,
+  type PlatformClient,
+  type PlatformClientFactory,
+  type PlatformCredentials,
+  type PlatformClientOptions,
+  type PlatformEndpoints,
+  type TrackingInput,
+} from '../platforms/platform.port.js';
 import { platformClients } from '../platforms/registry.js';
 import { assertReachableSite, connectionInputSchema, identifiersOf } from './connection-input.js';
 import type { CredentialsCipher } from './credentials-cipher.js';
@@ -51,6 +59,12 @@ export interface ConnectionsDeps {
   clock?: () => Date;
   secretCache?: WebhookSecretCacheOptions;
 }
+
+/**
+ * A push the merchant waits for is bounded: short timeouts, one retry of a 5xx or timeout, rate-limit waits of a few
+ * seconds at most (Shopify's `maxThrottles`/`maxRetries`, the shared loop's `retries`); past that it is a 502.
+ */
+const WHILE_THE_MERCHANT_WAITS: PlatformClientOptions & { timeoutMs: number; retries: number; maxRetries: number; maxThrottles: number } = { maxWaitMs: 4_000, timeoutMs: 8_000, retries: 1, maxRetries: 1, maxThrottles: 2 };
 
 const credentialsContext = (storeId: string) => `store_connection:${storeId}:credentials`;
 const secretContext = (storeId: string) => `store_connection:${storeId}:webhook_secret`;
@@ -148,6 +162,29 @@ export class ConnectionsService {
   }
 
   /**
+   * Pushes a tracking number of the store's order to its platform, synchronously: the platform's fulfilment or
+   * shipment id, or null when the store's cart has no tracking API (WooCommerce, a custom cart: stored here only).
+   * A refusal (4xx) is a 422 in the platform's words; a platform that fails, throttles or does not answer is a 502.
+   */
+  async pushTracking(em: EntityManager, storeId: string, orderExternalId: string, tracking: TrackingInput): Promise<{ platform: ConnectedPlatform; reference: string } | null> {
+    const record = await new StoreConnectionRepository(em).find(storeId);
+    if (!record || record.platform === 'custom' || record.platform === 'woocommerce') return null;
+    const name = PLATFORM_NAMES[record.platform];
+    if (record.status === 'disconnected' || !record.credentialsSealed) {
+      throw new DomainError('conflict', `the store is not connected to ${name}: connect it again to push tracking numbers`);
+    }
+    const client = this.client(this.openCredentials(storeId, record), WHILE_THE_MERCHANT_WAITS);
+    if (!client.addTracking) return null;
+    try {
+      return { platform: record.platform, reference: (await client.addTracking(orderExternalId, tracking)).reference };
+    } catch (err) {
+      if (!(err instanceof PlatformError)) throw err;
+      if (err.retryable || err.status === 429) throw new DomainError('bad_gateway', `${name} could not take the tracking number: ${err.message}. Nothing was stored; try again.`);
+      throw new DomainError('unprocessable', `${name} refused the tracking number: ${err.message} (HTTP ${err.status}). Nothing was stored.`);
+    }
+  }
+
+  /**
    * One change of a store's connection at a time (a double-clicked form, two replicas): the store's advisory lock,
    * held by a transaction of its own around the platform calls, so two changes never interleave their webhook
    * registrations. The work itself writes outside that transaction: each write is visible at once (the receivers
@@ -216,8 +253,8 @@ export class ConnectionsService {
     return found ? this.deps.cipher.open(found.webhookSecretSealed, secretContext(storeId)) : null;
   }
 
-  private client(credentials: ConnectedCredentials): PlatformClient {
-    return this.clients[credentials.platform](credentials, this.deps.endpoints);
+  private client(credentials: ConnectedCredentials, options?: PlatformClientOptions): PlatformClient {
+    return this.clients[credentials.platform](credentials, this.deps.endpoints, options);
   }
 
   private openCredentials(storeId: string, record: ConnectionRecord): ConnectedCredentials {

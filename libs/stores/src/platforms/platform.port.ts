@@ -53,6 +53,18 @@ export interface ShopInfo {
   domain: string | null;
 }
 
+/** A tracking number as the merchant entered it (validated: bounded carrier, number and http(s) URL). */
+export interface TrackingInput {
+  carrier: string;
+  number: string;
+  url: string | null;
+}
+
+/** What the platform made of it: its fulfilment (Shopify) or shipment (BigCommerce) id. */
+export interface PushedTracking {
+  reference: string;
+}
+
 /**
  * HTTP to a platform's API. Throws PlatformError (below) with the platform's own message on refusal; honours
  * rate limits (Shopify X-Shopify-Shop-Api-Call-Limit and 429 Retry-After; the others' equivalents) by waiting.
@@ -65,6 +77,12 @@ export interface PlatformClient {
   fetchOrder(externalId: string): Promise<NormalizedOrder | null>;
   /** Products counted as the platform counts them, variants included. */
   countProducts(): Promise<number>;
+  /**
+   * Ships the order with this tracking at the platform (Shopify: a fulfilment of its open fulfilment orders, or the
+   * tracking of its latest fulfilment when none is open; BigCommerce: a shipment of its lines). Absent where the
+   * platform has no such API (core WooCommerce).
+   */
+  addTracking?(orderExternalId: string, tracking: TrackingInput): Promise<PushedTracking>;
 }
 
 /** A platform refused or failed: `status` is its HTTP status (0 for a network error), `message` its own words. */

@@ -35,6 +35,13 @@ export interface FakeBcHook {
 
 export type FakeBcOrder = Record<string, unknown> & { id: number; status_id: number; date_created: string; date_modified: string };
 
+/** A shipment request the fake received (`POST …/shipments` or `PUT …/shipments/{id}`), body as sent. */
+export interface FakeBcShipmentRequest {
+  method: 'POST' | 'PUT';
+  orderId: number;
+  body: Record<string, unknown>;
+}
+
 const BASE_TIME = Date.parse('2024-01-01T00:00:00Z');
 
 export class FakeBigcommerce extends FakePlatformServer {
@@ -42,6 +49,11 @@ export class FakeBigcommerce extends FakePlatformServer {
   readonly accessToken: string;
   readonly orders: FakeBcOrder[] = [];
   readonly hooks: FakeBcHook[] = [];
+  /** Shipments created through the API, by order id; every request that made or changed one is in `shipmentRequests`. */
+  readonly shipments = new Map<number, Record<string, unknown>[]>();
+  readonly shipmentRequests: FakeBcShipmentRequest[] = [];
+  private readonly shipmentRefusals: FakeAnswer[] = [];
+  private nextShipmentId = 1;
   private readonly catalog: { products: number; variantsEach: number };
   private readonly rateLimit: { quota: number; windowMs: number };
   private readonly now: () => number;
@@ -74,6 +86,11 @@ export class FakeBigcommerce extends FakePlatformServer {
       ? { 'X-Rate-Limit-Time-Window-Ms': String(this.rateLimit.windowMs), 'X-Rate-Limit-Time-Reset-Ms': String(resetMs), 'X-Rate-Limit-Requests-Quota': String(this.rateLimit.quota), 'X-Rate-Limit-Requests-Left': '0' }
       : undefined;
     for (let i = 0; i < count; i++) this.queueFault({ kind: 'status', status: 429, headers, body: this.errorBody(429, 'Too many requests') });
+  }
+
+  /** The next shipment create or update is refused with this status and v2's `[{ status, message }]` body. */
+  refuseNextShipment(status: number, message: string): void {
+    this.shipmentRefusals.push({ status, body: this.errorBody(status, message) });
   }
 
   /** Creates an order (id ascending) and calls the `store/order/created` hooks. */
@@ -181,6 +198,11 @@ export class FakeBigcommerce extends FakePlatformServer {
         const items = this.subresource(order, parts[2]!);
         return items.length === 0 ? { status: 204 } : { status: 200, body: items };
       }
+      case 'POST v2/orders/:id/shipments':
+      case 'PUT v2/orders/:id/shipments/:id': {
+        const order = this.orders.find((o) => String(o.id) === id);
+        return order ? this.shipment(order, req, parts[3]) : notFound();
+      }
       case 'GET v3/hooks': {
         const destination = req.query.get('destination');
         const hooks = this.hooks.filter((h) => !destination || h.destination === destination).map((h) => this.presentHook(h));
@@ -201,6 +223,69 @@ export class FakeBigcommerce extends FakePlatformServer {
       default:
         return notFound();
     }
+  }
+
+  /**
+   * Creates (POST) or changes (PUT) a shipment as v2 documents it: `order_address_id` one of the order's shipping
+   * addresses, `items` order products with at most what is left to ship, `tracking_number` up to 50 characters;
+   * 400 with `[{ status, message }]` otherwise. Shipping every line moves the order to Shipped (2), some to Partially Shipped (3).
+   */
+  private shipment(order: FakeBcOrder, req: FakeRequest, shipmentId: string | undefined): FakeAnswer {
+    const body = jsonBody(req);
+    if (!body) return { status: 400, body: this.errorBody(400, 'The request body is not valid JSON.') };
+    const refusal = this.shipmentRefusals.shift();
+    if (refusal) return refusal;
+    const bad = (field: string) => ({ status: 400, body: this.errorBody(400, `The field '${field}' is invalid.`) });
+    const tracking = body['tracking_number'];
+    if (tracking !== undefined && (typeof tracking !== 'string' || tracking.length > 50)) return bad('tracking_number');
+    const existing = this.shipments.get(order.id) ?? [];
+    if (req.method === 'PUT') {
+      const at = existing.findIndex((s) => String(s['id']) === shipmentId);
+      if (at < 0) return notFound();
+      const changed = { ...existing[at]!, ...pick(body, ['tracking_number', 'shipping_provider', 'tracking_carrier', 'tracking_link', 'comments']) };
+      existing[at] = changed;
+      this.shipmentRequests.push({ method: 'PUT', orderId: order.id, body });
+      return { status: 200, body: changed };
+    }
+    const [address] = this.subresource(order, 'shipping_addresses') as Record<string, unknown>[];
+    if (body['order_address_id'] !== address?.['id']) return bad('order_address_id');
+    const products = this.subresource(order, 'products') as Record<string, unknown>[];
+    const items = Array.isArray(body['items']) ? (body['items'] as Record<string, unknown>[]) : [];
+    if (items.length === 0) return bad('items');
+    for (const item of items) {
+      const product = products.find((p) => p['id'] === item['order_product_id']);
+      const left = product ? Number(product['quantity']) - Number(product['quantity_shipped']) : 0;
+      if (!product || !Number.isInteger(item['quantity']) || (item['quantity'] as number) < 1 || (item['quantity'] as number) > left) return bad('items');
+    }
+    const shipment = {
+      id: this.nextShipmentId++,
+      order_id: order.id,
+      customer_id: order['customer_id'],
+      order_address_id: address!['id'],
+      date_created: rfc2822(this.now()),
+      tracking_number: tracking ?? '',
+      merchant_shipping_cost: '0.0000',
+      shipping_method: 'None',
+      comments: body['comments'] ?? '',
+      shipping_provider: body['shipping_provider'] ?? '',
+      tracking_carrier: body['tracking_carrier'] ?? '',
+      tracking_link: body['tracking_link'] ?? '',
+      items: items.map((i) => ({ order_product_id: i['order_product_id'], product_id: 0, quantity: i['quantity'] })),
+    };
+    this.shipments.set(order.id, [...existing, shipment]);
+    this.shipmentRequests.push({ method: 'POST', orderId: order.id, body });
+    const allShipped = (this.subresource(order, 'products') as Record<string, unknown>[]).every((p) => p['quantity_shipped'] === p['quantity']);
+    Object.assign(order, { status_id: allShipped ? 2 : 3, status: allShipped ? 'Shipped' : 'Partially Shipped' });
+    return { status: 201, body: shipment };
+  }
+
+  /** Units of an order product in the shipments made through the API. */
+  private shippedUnits(orderId: number, productLineId: number): number {
+    let units = 0;
+    for (const s of this.shipments.get(orderId) ?? []) {
+      for (const i of s['items'] as Record<string, unknown>[]) if (i['order_product_id'] === productLineId) units += Number(i['quantity']);
+    }
+    return units;
   }
 
   private listOrders(query: URLSearchParams): FakeAnswer {
@@ -300,19 +385,25 @@ export class FakeBigcommerce extends FakePlatformServer {
 
   private subresource(order: FakeBcOrder, name: string): unknown[] {
     if (name === 'products') {
-      return [
-        { id: order.id * 10 + 1, order_id: order.id, product_id: 77, variant_id: 93, order_address_id: order.id, name: 'Fog Linen Chambray Towel - Beige Stripe', sku: 'S-ORAN', type: 'physical', base_price: '55.9900', price_ex_tax: '55.9900', price_inc_tax: '65.2300', price_tax: '9.2400', base_total: '55.9900', total_ex_tax: '55.9900', total_inc_tax: '65.2300', total_tax: '9.2400', quantity: 1, is_refunded: false, quantity_refunded: 0, refund_amount: '0.0000', quantity_shipped: 0, parent_order_product_id: null, is_bundled_product: false, brand: 'BigCommerce', applied_discounts: [], product_options: [], configurable_fields: [] },
-        { id: order.id * 10 + 2, order_id: order.id, product_id: 0, variant_id: 0, order_address_id: order.id, name: 'Custom engraving', sku: '', type: 'physical', base_price: '6.8500', price_ex_tax: '6.8500', price_inc_tax: '6.8500', price_tax: '0.0000', base_total: '6.8500', total_ex_tax: '6.8500', total_inc_tax: '6.8500', total_tax: '0.0000', quantity: 1, is_refunded: false, quantity_refunded: 0, refund_amount: '0.0000', quantity_shipped: 0, parent_order_product_id: null, is_bundled_product: false, brand: '', applied_discounts: [], product_options: [], configurable_fields: [] },
-      ];
+      return this.productLines(order).map((p) => ({ ...p, quantity_shipped: this.shippedUnits(order.id, p['id'] as number) }));
     }
     if (name === 'shipping_addresses') {
       const billing = order['billing_address'] as Record<string, unknown>;
       return [{ id: order.id, order_id: order.id, ...billing, items_total: 2, items_shipped: 0, shipping_method: 'Flat Rate', base_cost: '12.0000', cost_ex_tax: '11.0900', cost_inc_tax: '12.0000', cost_tax: '0.9100', shipping_zone_id: 1, shipping_zone_name: 'United States', form_fields: [] }];
     }
+    const made = this.shipments.get(order.id);
+    if (made) return made;
     if (order.status_id === 2 || order.status_id === 3) {
       return [{ id: order.id, order_id: order.id, customer_id: order['customer_id'], order_address_id: order.id, date_created: order.date_modified, tracking_number: `EJ${order.id}US`, shipping_method: 'None', shipping_provider: 'usps', tracking_carrier: '', tracking_link: '', comments: '', items: [] }];
     }
     return [];
+  }
+
+  private productLines(order: FakeBcOrder): Record<string, unknown>[] {
+    return [
+      { id: order.id * 10 + 1, order_id: order.id, product_id: 77, variant_id: 93, order_address_id: order.id, name: 'Fog Linen Chambray Towel - Beige Stripe', sku: 'S-ORAN', type: 'physical', base_price: '55.9900', price_ex_tax: '55.9900', price_inc_tax: '65.2300', price_tax: '9.2400', base_total: '55.9900', total_ex_tax: '55.9900', total_inc_tax: '65.2300', total_tax: '9.2400', quantity: 1, is_refunded: false, quantity_refunded: 0, refund_amount: '0.0000', quantity_shipped: 0, parent_order_product_id: null, is_bundled_product: false, brand: 'BigCommerce', applied_discounts: [], product_options: [], configurable_fields: [] },
+      { id: order.id * 10 + 2, order_id: order.id, product_id: 0, variant_id: 0, order_address_id: order.id, name: 'Custom engraving', sku: '', type: 'physical', base_price: '6.8500', price_ex_tax: '6.8500', price_inc_tax: '6.8500', price_tax: '0.0000', base_total: '6.8500', total_ex_tax: '6.8500', total_inc_tax: '6.8500', total_tax: '0.0000', quantity: 1, is_refunded: false, quantity_refunded: 0, refund_amount: '0.0000', quantity_shipped: 0, parent_order_product_id: null, is_bundled_product: false, brand: '', applied_discounts: [], product_options: [], configurable_fields: [] },
+    ];
   }
 
   /** An order in the documented shape (reference `order_Resp`); odd ids are guests (customer_id 0). */
@@ -393,4 +484,8 @@ function notFound(): FakeAnswer {
 /** BigCommerce v2's dates: RFC 2822 in UTC ("Tue, 05 Mar 2019 21:40:11 +0000"). */
 function rfc2822(ms: number): string {
   return new Date(ms).toUTCString().replace('GMT', '+0000');
+}
+
+function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
 }

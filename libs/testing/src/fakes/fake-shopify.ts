@@ -2,8 +2,10 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fakeOrder, fakeProducts, shopifyJson, type FakeShopifyOrder, type FakeShopifyProduct } from './fake-shopify-data.js';
+import { FakeShopifyFulfilments } from './fake-shopify-fulfilments.js';
 
 export { shopifyJson, type FakeShopifyOrder, type FakeShopifyProduct } from './fake-shopify-data.js';
+export type { FakeShopifyTrackingPush } from './fake-shopify-fulfilments.js';
 
 export interface FakeShopifyOptions {
   accessToken?: string;
@@ -121,6 +123,8 @@ export class FakeShopify {
   readonly webhooks: FakeShopifyWebhook[] = [];
   readonly requests: FakeShopifyRequest[] = [];
   readonly deliveries: FakeShopifyDelivery[] = [];
+  /** Fulfilment orders, fulfilments with tracking, and every tracking push received (`fulfilments.pushes`). */
+  readonly fulfilments: FakeShopifyFulfilments;
   /** Answers of 429 the bucket gave (injected throttles not counted). */
   throttled = 0;
   private readonly bucketSize: number;
@@ -145,6 +149,10 @@ export class FakeShopify {
     this.refusePrivacyTopics = options.refusePrivacyTopics ?? false;
     this.products = fakeProducts(options.products ?? 0, options.variantsPerProduct ?? ((i) => 1 + (i % 3)));
     this.orders = Array.from({ length: options.orders ?? 0 }, (_, i) => fakeOrder(i, this.products, undefined, options.buyers));
+    // After the answer, in order: the order's webhooks to whoever subscribed (nobody, in the client's own specs).
+    this.fulfilments = new FakeShopifyFulfilments(this.orders, (order, topics) =>
+      setImmediate(() => void topics.reduce<Promise<unknown>>((sent, topic) => sent.then(() => this.emitWebhook(topic, order)), Promise.resolve())),
+    );
   }
 
   get origin(): string {
@@ -326,6 +334,8 @@ export class FakeShopify {
       return [200, { webhooks: this.webhooks.filter((w) => (!topic || w.topic === topic) && (!address || w.address === address)).map((w) => this.webhookResource(w)) }];
     }
     if (key === 'POST webhooks.json') return this.createWebhook(body);
+    const fulfilment = this.fulfilments.route(method, path, body);
+    if (fulfilment) return fulfilment;
     const webhookMatch = /^webhooks\/(\d+)\.json$/.exec(path);
     if (method === 'DELETE' && webhookMatch) {
       const index = this.webhooks.findIndex((w) => w.id === BigInt(webhookMatch[1]!));

@@ -928,6 +928,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{storeId}/orders/{orderId}/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Orders_addTracking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{storeId}/customers/{customerId}/profile-link": {
         parameters: {
             query?: never;
@@ -1493,7 +1509,7 @@ export type components = {
             trial: components["schemas"]["Trial"] | null;
         };
         Error: {
-            /** @description A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, invalid_credentials, email_unverified, token_invalid, token_expired, token_used, rate_limited, unavailable, internal */
+            /** @description A stable code: validation_failed, malformed_json, unauthorized, invalid_signature, not_found, conflict, payload_too_large, unsupported_media_type, unprocessable, invalid_credentials, email_unverified, token_invalid, token_expired, token_used, rate_limited, unavailable, bad_gateway, internal */
             error: string;
             message: string;
             issues?: {
@@ -2250,15 +2266,24 @@ export type components = {
                 /** @description The order total, in minor units of `currency` (cents) */
                 totalMinor: number;
             };
+            /** @description The merchant's numbers first, then the platform's own that are not among them */
             trackingNumbers: {
                 carrier: string | null;
                 number: string;
                 url: string | null;
+                /**
+                 * @description `merchant`: added here (POST …/tracking); `platform`: as the platform reports it
+                 * @enum {string}
+                 */
+                addedBy: "merchant" | "platform";
+                /** @description The platform a merchant's number was pushed to (`shopify`, `bigcommerce`); null when stored here only */
+                pushedTo: string | null;
+                addedAt: string | null;
             }[];
         };
         OrderTimelineEntry: {
             /** @enum {string} */
-            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending" | "customer_messaged" | "customer_message_pending" | "customer_message_failed" | "webhook_failed";
+            kind: "placed" | "received" | "status_changed" | "updated" | "retention_armed" | "retention_revoked" | "message_sent" | "message_skipped" | "message_failed" | "conversion" | "webhook_delivered" | "webhook_pending" | "customer_messaged" | "customer_message_pending" | "customer_message_failed" | "webhook_failed" | "tracking_added";
             /** Format: date-time */
             at: string;
             /** @description The entry as a sentence */
@@ -2281,10 +2306,31 @@ export type components = {
             eventType: string | null;
             /** @description The endpoint it was delivered (or is owed) to */
             endpointUrl: string | null;
+            /** @description A tracking number the merchant added, and the platform that accepted it */
+            tracking: {
+                carrier: string;
+                number: string;
+                url: string | null;
+                pushedTo: string | null;
+                platformReference: string | null;
+            } | null;
         };
         OrderTimeline: {
             /** @description Oldest first */
             items: components["schemas"]["OrderTimelineEntry"][];
+        };
+        OrderTracking: {
+            /** Format: uuid */
+            id: string;
+            carrier: string;
+            number: string;
+            url: string | null;
+            /** @description The platform that accepted it (`shopify`, `bigcommerce`); null when stored here only (WooCommerce, custom cart) */
+            pushedTo: string | null;
+            /** @description The platform's fulfilment (Shopify) or shipment (BigCommerce) id */
+            platformReference: string | null;
+            /** Format: date-time */
+            addedAt: string;
         };
         ProfileLinkSent: {
             /** @description The address on file the link was emailed to */
@@ -6619,6 +6665,94 @@ export interface operations {
             };
             /** @description Unknown (or malformed) id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Orders_addTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The carrier: one of UPS, USPS, FedEx, DHL Express, DHL eCommerce, Canada Post, Royal Mail, Australia Post, La Poste, Deutsche Post, PostNL, GLS, DPD, Evri, Purolator, OnTrac, Amazon Logistics, or another name of at most 60 characters */
+                    carrier: string;
+                    /** @description The tracking number (spaces are removed; at most 40 characters) */
+                    number: string;
+                    /** @description Where the customer follows the parcel (http or https) */
+                    url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Added (and pushed to the platform); 200 with the same body when it was already on the order */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderTracking"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown (or malformed) id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well-formed but cannot be processed (e.g. a template that cannot render) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A store platform failed, throttled or did not answer (bad_gateway): `message` has its words; nothing was stored */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,12 +6,23 @@
  * runs out, requests wait `X-Rate-Limit-Time-Reset-Ms`, and a 429 waits the same before retrying.
  */
 import { ValidationError, type NormalizedOrder } from '@boomerang/domain';
-import type { OrderPage, PlatformClient, PlatformClientFactory, PlatformCredentials, PlatformEndpoints, RegisteredWebhook, ShopInfo } from '../platform.port.js';
+import type {
+  OrderPage,
+  PlatformClient,
+  PlatformClientFactory,
+  PlatformCredentials,
+  PlatformEndpoints,
+  PushedTracking,
+  RegisteredWebhook,
+  ShopInfo,
+  TrackingInput,
+} from '../platform.port.js';
 import { mapLimited, PlatformHttp, type PlatformHttpTuning } from '../platform-http.js';
 import { idString, isObject, text } from '../payload-fields.js';
 import { registerEach } from '../webhook-registration.js';
 import { BIGCOMMERCE_SECRET_HEADER } from './bigcommerce.adapter.js';
 import { mapBigcommerceOrder } from './bigcommerce-order.mapper.js';
+import { addBigcommerceTracking } from './bigcommerce-tracking.js';
 
 /**
  * `updated` fires on every change, status and refunds included, so `statusUpdated` and `refund/created` would only
@@ -121,6 +132,15 @@ class BigcommerceClient implements PlatformClient {
     const pagination = isObject(meta['pagination']) ? meta['pagination'] : {};
     const total = pagination['total'];
     return typeof total === 'number' && Number.isSafeInteger(total) ? total : 0;
+  }
+
+  async addTracking(orderExternalId: string, tracking: TrackingInput): Promise<PushedTracking> {
+    if (!/^\d{1,20}$/.test(orderExternalId)) throw ValidationError.field('externalId', 'must be a BigCommerce order id');
+    return addBigcommerceTracking(
+      { request: (method, path, body) => this.http.request(method, `${this.api}${path}`, body), all: (path) => this.all(path) },
+      orderExternalId,
+      tracking,
+    );
   }
 
   /** GET /v2/orders/count counts every status; the list leaves out Incomplete (0) orders, so the count does too. */

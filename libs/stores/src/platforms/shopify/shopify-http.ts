@@ -88,7 +88,7 @@ export class ShopifyHttp {
             Accept: 'application/json',
             ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          body: init.body === undefined ? undefined : toShopifyJson(init.body),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
         });
         // The time limit covers the body too: a body that stalls is a timeout like a silent server.
@@ -158,6 +158,12 @@ export class ShopifyHttp {
 function retryAfterMs(value: string | null): number {
   const seconds = value === null ? Number.NaN : Number(value);
   return Math.ceil((Number.isFinite(seconds) && seconds >= 0 ? seconds : 2) * 1000);
+}
+
+/** JSON with bigint ids as bare numbers of every digit (Shopify's ids exceed 2^53). */
+function toShopifyJson(value: unknown): string {
+  const raw = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? raw(v.toString()) : v));
 }
 
 const UNPARSED = Symbol('unparsed');

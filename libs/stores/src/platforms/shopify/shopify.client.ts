@@ -7,10 +7,13 @@ import {
   type PlatformCredentials,
   type PlatformEndpoints,
   type RegisteredWebhook,
+  type PushedTracking,
   type ShopInfo,
+  type TrackingInput,
 } from '../platform.port.js';
 import { ShopifyHttp, shopifyErrorMessage, type ShopifyClientOptions, type ShopifyResponse } from './shopify-http.js';
 import { mapShopifyOrder } from './shopify-order.mapper.js';
+import { addShopifyTracking } from './shopify-tracking.js';
 import { isPrivacyTopic, SHOPIFY_WEBHOOK_TOPICS } from './shopify-topics.js';
 import { isObject, list, optionalObject, requiredId, text, type JsonObject } from './shopify-values.js';
 
@@ -160,6 +163,10 @@ class ShopifyClient implements PlatformClient {
     if (typeof count === 'number') return count;
     const message = shopifyErrorMessage(body) ?? 'productVariantsCount missing from the answer';
     throw new PlatformError('shopify', answer.status, message, /THROTTLED/i.test(JSON.stringify(body?.['errors'] ?? '')));
+  }
+
+  addTracking(orderExternalId: string, tracking: TrackingInput): Promise<PushedTracking> {
+    return addShopifyTracking(this.http, requiredId(orderExternalId, 'externalId'), tracking);
   }
 }
 

@@ -19,6 +19,8 @@ export const actions: Actions = {
   message: async ({ locals, params, request }) => {
     const form = await request.formData();
     const values = {
+      // Which of the page's forms refused (both come back as the page's one `form`).
+      form: 'message' as const,
       requestId: text(form, 'requestId'),
       customerId: text(form, 'customerId'),
       senderName: text(form, 'senderName'),
@@ -46,5 +48,16 @@ export const actions: Actions = {
           ? `Message to ${sent.to} is on its way.`
           : `Message to ${sent.to} not sent: ${sent.reason}.`;
     return { messaged: outcome, messageStatus: sent.status };
+  },
+  /** Adds a tracking number; the platform's refusal comes back as the api's sentence above the form. */
+  addTracking: async ({ request, locals, params }) => {
+    const form = await request.formData();
+    const values = { form: 'tracking' as const, carrier: text(form, 'carrier').trim(), number: text(form, 'number').trim(), url: text(form, 'url').trim() };
+    const result = await locals.api.POST('/api/v1/stores/{storeId}/orders/{orderId}/tracking', {
+      params: { path: { storeId: params.storeId, orderId: params.orderId } },
+      body: { carrier: values.carrier, number: values.number, ...(values.url ? { url: values.url } : {}) },
+    });
+    if (!result.data) return apiFailure(result, values);
+    return { added: { carrier: result.data.carrier, number: result.data.number, pushedTo: result.data.pushedTo } };
   },
 };
