@@ -83,11 +83,12 @@ describe('email through Postmark (a fake server on loopback) and Postmark\'s tra
     expect(m.Tag).toBe(`rule-${m.Metadata!.ruleId}`);
     expect(m.Headers!.map((h) => h.Name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
     expect(m.Headers![0]!.Value).toMatch(/^<http:\/\/localhost:0\/api\/v1\/unsubscribe\/[^>]+>$/);
-    // Postmark tracks opens and clicks itself, so our links stay as written and no pixel is added.
-    expect(m.HtmlBody).toContain('href="https://shop.example"');
+    // Postmark tracks opens and clicks itself, so our links stay as written (with the UTM tags that attribute the
+    // visit in Google Analytics) and no pixel is added.
+    expect(m.HtmlBody).toContain('href="https://shop.example?utm_source=boomerang&amp;utm_medium=email&amp;utm_campaign=we-miss-you"');
     expect(m.HtmlBody).not.toContain('/api/v1/t/');
     expect(messages.jane).toMatchObject({ status: 'sent', provider_message_id: m.MessageID });
-    expect(messages.jane.links).toEqual(['https://shop.example', 'https://instagram.com/shop']);
+    expect(messages.jane.links).toEqual(['https://shop.example?utm_source=boomerang&utm_medium=email&utm_campaign=we-miss-you', 'https://instagram.com/shop']);
   });
 
   it('refuses unauthenticated or wrongly authenticated webhooks, naming the problem, and changes nothing', async () => {

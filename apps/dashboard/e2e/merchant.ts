@@ -97,3 +97,21 @@ export async function fillStoreInformation(page: Page): Promise<void> {
   // Saved when nothing is missing any more (not merely when a "saved" message shows).
   await page.getByTestId('can-spam-missing').waitFor({ state: 'detached' });
 }
+
+/** Connects the store to Shopify (a fake on loopback) from the Connection page, as a merchant does, until it says so. */
+export async function connectShopify(
+  page: Page,
+  dashboardUrl: string,
+  storeId: string,
+  shop: { shopDomain: string; accessToken: string; apiSecretKey: string },
+): Promise<void> {
+  await page.goto(`${dashboardUrl}/stores/${storeId}/connection`);
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('radio', { name: 'Shopify' }).check();
+  await page.getByLabel('Shop domain', { exact: true }).fill(shop.shopDomain);
+  await page.getByLabel('Admin API access token', { exact: true }).fill(shop.accessToken);
+  await page.getByLabel('API secret key', { exact: true }).fill(shop.apiSecretKey);
+  await page.getByRole('button', { name: 'Connect Shopify' }).click();
+  await page.waitForURL(/connected=1/);
+  await page.getByText('Connected to Shopify.').waitFor();
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { FakeShopify, type FakeShopifyOrder } from '@boomerang/testing';
 import { openWatchedBrowser, screenshotter, stepper } from './browser.js';
-import { reloadUntil, signUpWithStore } from './merchant.js';
+import { connectShopify, reloadUntil, signUpWithStore } from './merchant.js';
 import { startE2eStack, type E2eStack } from './stack.js';
 
 // Issue 13, point 4's "done means" in Chromium against the real stack: a Shopify store connected to the fake
@@ -36,15 +36,7 @@ describe('a merchant adds a tracking number that reaches Shopify', () => {
   it('connects the Shopify store and receives an order', async () => {
     await step('sign up, add a store and connect it to Shopify', async () => {
       ({ storeId } = await signUpWithStore(page, stack, merchant, { name: 'Tracked Beans', timezone: 'Europe/London' }));
-      await page.goto(`${stack.dashboardUrl}/stores/${storeId}/connection`);
-      await page.waitForLoadState('networkidle');
-      await page.getByRole('radio', { name: 'Shopify' }).check();
-      await page.getByLabel('Shop domain', { exact: true }).fill(shopify.shopDomain);
-      await page.getByLabel('Admin API access token', { exact: true }).fill(shopify.accessToken);
-      await page.getByLabel('API secret key', { exact: true }).fill(shopify.apiSecretKey);
-      await page.getByRole('button', { name: 'Connect Shopify' }).click();
-      await page.waitForURL(/connected=1/);
-      await page.getByText('Connected to Shopify.').waitFor();
+      await connectShopify(page, stack.dashboardUrl, storeId, shopify);
     });
     await step('an unfulfilled order arrives by orders/create', async () => {
       placed = shopify.addOrder({ fulfillment_status: null, fulfillments: [], closed_at: null });

@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeGoogleAnalytics, mintServiceAccountKey, sampleAnalyticsRows } from '@boomerang/testing';
+import { FakeGoogleAnalytics, FakeShopify, FakeSlack, mintServiceAccountKey, sampleAnalyticsRows } from '@boomerang/testing';
 import { launchChromium, newDesktopContext, newWatchedPage, screenshotter, stepper } from './browser.js';
-import { postOrder, reloadUntil, signUpWithStore } from './merchant.js';
+import { connectShopify, postOrder, reloadUntil, signUpWithStore } from './merchant.js';
 import { startE2eStack, type E2eStack } from './stack.js';
 
 const DAY = 86_400_000;
@@ -25,12 +25,25 @@ describe('a merchant reads the store dashboard', () => {
   const google = new FakeGoogleAnalytics();
   const account = mintServiceAccountKey('boomerang-dashboard');
   const PROPERTY = '334455667';
+  const shopify = new FakeShopify({ shopDomain: 'bean-there.myshopify.com', leakPerSecond: 1000, products: 12 });
+  const slack = new FakeSlack();
 
   beforeAll(async () => {
     await google.start();
     google.registerServiceAccount(account.key, account.publicKey);
     google.addProperty(PROPERTY, sampleAnalyticsRows(), [account.key.client_email]);
-    stack = await startE2eStack({ env: { GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl, GOOGLE_ANALYTICS_DATA_API_URL: google.origin } });
+    await shopify.start();
+    await slack.start();
+    stack = await startE2eStack({
+      env: {
+        GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+        GOOGLE_ANALYTICS_DATA_API_URL: google.origin,
+        SHOPIFY_API_ORIGIN: shopify.origin,
+        ALLOW_INSECURE_PLATFORM_URLS: 'true',
+        // The Slack app's hook is the fake's, on loopback.
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+      },
+    });
     browser = await launchChromium();
     context = await newDesktopContext(browser);
     page = await newWatchedPage(context, browserErrors);
@@ -39,6 +52,8 @@ describe('a merchant reads the store dashboard', () => {
     await browser?.close();
     await stack?.stop();
     await google.stop();
+    await shopify.stop();
+    await slack.stop();
   });
   const step = stepper(() => page, shot.dir, browserErrors, () => stack.logs());
   const open = async (url: string) => {
@@ -152,6 +167,40 @@ describe('a merchant reads the store dashboard', () => {
         expect(await widget(name).locator('.empty').count()).toBe(0);
       }
       await shot(page, 'every-widget');
+    });
+  });
+
+  it('connects the store to Shopify and adds a Slack app: the connection details fill in too', async () => {
+    await step('connect Shopify; an order arrives by its webhook', async () => {
+      await connectShopify(page, stack.dashboardUrl, storeId, shopify);
+      const [delivery] = await shopify.emitWebhook('orders/create', shopify.addOrder());
+      expect(delivery?.status).toBe(200);
+    });
+    await step('add a Slack app', async () => {
+      await page.goto(`${stack.dashboardUrl}/stores/${storeId}/apps/new`);
+      await page.getByRole('link', { name: 'Set up Slack' }).click();
+      await page.getByLabel('Slack incoming webhook URL').fill(slack.createHook());
+      await page.getByLabel('Post orders from (USD)').fill('100');
+      await page.getByRole('button', { name: 'Save and activate' }).click();
+      await page.getByText('Slack is active').waitFor();
+    });
+    await step('the dashboard: Shopify connected, its last event, the apps active, and every other widget still full', async () => {
+      await open(`${stack.dashboardUrl}/stores/${storeId}`);
+      const connection = async () => (await page.getByTestId('home-connection').innerText()).replace(/\s+/g, ' ');
+      // The order is projected, and the receiver's last-event time written (at most a second after it).
+      await reloadUntil(
+        page,
+        async () => (await page.getByTestId('total-orders').innerText().catch(() => '')).trim() === '4' && !(await connection()).includes('none yet'),
+      );
+      expect(await connection()).toContain('Shopify · bean-there.myshopify.com Connected');
+      expect(await connection()).toMatch(/Last event received: \d{4}-\d{2}-\d{2}/);
+      // The platform's own product count, variants included.
+      expect(await text('product-count')).toBe(String(shopify.variantCount()));
+      expect(await text('connection-counts')).toBe('Workflows active: 0 · Apps active: 1');
+      for (const name of ['income', 'orders', 'products', 'visits', 'order-volume', 'stats', 'top-sellers', 'visitors', 'top-referrals', 'top-search-terms']) {
+        expect(await widget(name).locator('.empty').count()).toBe(0);
+      }
+      await shot(page, 'connected-every-widget');
     });
   });
 });
