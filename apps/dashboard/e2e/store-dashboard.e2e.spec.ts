@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeGoogleAnalytics, FakeShopify, FakeSlack, mintServiceAccountKey, sampleAnalyticsRows } from '@boomerang/testing';
+import { FakeGoogleAnalytics, FakeShopify, FakeSlack, mintServiceAccountKey, sampleAnalyticsRows, type FakeShopifyOrder } from '@boomerang/testing';
 import { launchChromium, newDesktopContext, newWatchedPage, screenshotter, stepper } from './browser.js';
 import { connectShopify, postOrder, reloadUntil, signUpWithStore } from './merchant.js';
 import { startE2eStack, type E2eStack } from './stack.js';
@@ -27,6 +27,7 @@ describe('a merchant reads the store dashboard', () => {
   const PROPERTY = '334455667';
   const shopify = new FakeShopify({ shopDomain: 'bean-there.myshopify.com', leakPerSecond: 1000, products: 12 });
   const slack = new FakeSlack();
+  let shopOrder: FakeShopifyOrder | undefined;
 
   beforeAll(async () => {
     await google.start();
@@ -170,10 +171,11 @@ describe('a merchant reads the store dashboard', () => {
     });
   });
 
-  it('connects the store to Shopify and adds a Slack app: the connection details fill in too', async () => {
+  it('connects the store to Shopify and adds a Slack app: the connection details fill in too; the Shopify order\'s detail and timeline, and a tracking number that reaches Shopify', async () => {
     await step('connect Shopify; an order arrives by its webhook', async () => {
       await connectShopify(page, stack.dashboardUrl, storeId, shopify);
-      const [delivery] = await shopify.emitWebhook('orders/create', shopify.addOrder());
+      shopOrder = shopify.addOrder({ fulfillment_status: null, fulfillments: [], closed_at: null });
+      const [delivery] = await shopify.emitWebhook('orders/create', shopOrder);
       expect(delivery?.status).toBe(200);
     });
     await step('add a Slack app', async () => {
@@ -201,6 +203,20 @@ describe('a merchant reads the store dashboard', () => {
         expect(await widget(name).locator('.empty').count()).toBe(0);
       }
       await shot(page, 'connected-every-widget');
+    });
+    await step('the Shopify order: its detail with its timeline, and a tracking number that reaches Shopify', async () => {
+      await page.getByRole('navigation', { name: 'Store' }).getByRole('link', { name: 'Orders' }).click();
+      await page.getByRole('link', { name: String(shopOrder!['name']) }).click();
+      await page.getByTestId('order-timeline').getByText('Order received').waitFor();
+      const tracking = page.getByRole('region', { name: 'Tracking' });
+      await tracking.getByLabel('Carrier').fill('DHL');
+      await tracking.getByLabel('Tracking number').fill('JD014600006281230704');
+      await tracking.getByRole('button', { name: 'Add tracking number' }).click();
+      await page.getByTestId('tracking-added').getByText('DHL JD014600006281230704 added and sent to Shopify.').waitFor();
+      const push = shopify.fulfilments.pushes.find((p) => p.orderId === shopOrder!.id);
+      expect(push).toMatchObject({ kind: 'create', body: { fulfillment: { tracking_info: { number: 'JD014600006281230704', company: 'DHL' } } } });
+      await page.getByTestId('order-timeline').getByText(`Tracking DHL JD014600006281230704 added, pushed to Shopify (fulfilment ${push!.fulfillmentId})`).waitFor();
+      await shot(page, 'shopify-order-tracked');
     });
   });
 });
