@@ -1,6 +1,6 @@
 import { FakeSlack } from '@boomerang/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newDesktopContext, newWatchedPage, screenshotter } from './browser.js';
+import { launchChromium, newDesktopContext, newWatchedPage, screenshotter, stepper } from './browser.js';
 import { order, postOrder, reloadUntil, signUpWithStore } from './merchant.js';
 import { eventually, startE2eStack, type E2eStack } from './stack.js';
 
@@ -34,14 +34,7 @@ describe('a merchant posts big orders to Slack', () => {
     await stack?.stop();
     await slack.stop();
   });
-  const step = async (what: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      await page.screenshot({ path: `${shot.dir}/failed-${what.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
-      throw new Error(`${what} (at ${page.url()}): ${(err as Error).message}\nbrowser errors:\n${browserErrors.join('\n')}\n${stack.logs()}`);
-    }
-  };
+  const step = stepper(() => page, shot.dir, browserErrors, () => stack.logs());
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
   it('adds a Slack app from "Add New → App", refusing a URL that is not a Slack hook first', async () => {

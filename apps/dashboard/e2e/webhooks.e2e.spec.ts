@@ -1,7 +1,7 @@
 import { WebhookReceiver } from '@boomerang/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { launchChromium, newDesktopContext, newWatchedPage, screenshotter } from './browser.js';
+import { launchChromium, newDesktopContext, newWatchedPage, screenshotter, stepper } from './browser.js';
 import { order, postOrder, reloadUntil, signUpWithStore } from './merchant.js';
 import { eventually, startE2eStack, type E2eStack } from './stack.js';
 
@@ -35,14 +35,7 @@ describe('a merchant sends order events to their own URL', () => {
     await stack?.stop();
     await receiver.stop();
   });
-  const step = async (what: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      await page.screenshot({ path: `${shot.dir}/failed-${what.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
-      throw new Error(`${what} (at ${page.url()}): ${(err as Error).message}\nbrowser errors:\n${browserErrors.join('\n')}\n${stack.logs()}`);
-    }
-  };
+  const step = stepper(() => page, shot.dir, browserErrors, () => stack.logs());
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
   it('adds an endpoint from "Add New", refusing a bad URL first, and is shown its signing secret', async () => {
